@@ -1,0 +1,167 @@
+//! Arithmetic with numpy broadcasting: `+ - * /`, negation, and the same
+//! with a scalar constant on either side.
+//!
+//! Broadcasting copies an input along some axes, so its VJP sums the
+//! message back over those axes (`sum_to`): a bias of shape `[n]` added to
+//! `[b, n]` receives the column sums of the message.
+
+use super::Rule;
+use crate::{Algebra, Scalar, Tensor};
+
+/// `a + b`. d/da = 1, d/db = 1.
+pub(crate) struct Add;
+
+impl<T: Scalar> Rule<T> for Add {
+    fn name(&self) -> &'static str {
+        "add"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].add(x[1])
+    }
+    fn vjp<A: Algebra<T>>(&self, x: &[&A], _out: &A, g: &A, wrt: usize) -> Option<A> {
+        Some(g.sum_to(&x[wrt].shape_of()))
+    }
+}
+
+/// `a - b`. d/da = 1, d/db = -1.
+pub(crate) struct Sub;
+
+impl<T: Scalar> Rule<T> for Sub {
+    fn name(&self) -> &'static str {
+        "sub"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].sub(x[1])
+    }
+    fn vjp<A: Algebra<T>>(&self, x: &[&A], _out: &A, g: &A, wrt: usize) -> Option<A> {
+        let m = g.sum_to(&x[wrt].shape_of());
+        Some(if wrt == 0 { m } else { m.neg() })
+    }
+}
+
+/// `a * b` elementwise. d/da = b, d/db = a.
+pub(crate) struct Mul;
+
+impl<T: Scalar> Rule<T> for Mul {
+    fn name(&self) -> &'static str {
+        "mul"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].mul(x[1])
+    }
+    fn vjp<A: Algebra<T>>(&self, x: &[&A], _out: &A, g: &A, wrt: usize) -> Option<A> {
+        let other = x[1 - wrt];
+        Some(g.mul(other).sum_to(&x[wrt].shape_of()))
+    }
+}
+
+/// `a / b` elementwise. d/da = 1/b, d/db = -a/b² = -(a/b)/b.
+pub(crate) struct Div;
+
+impl<T: Scalar> Rule<T> for Div {
+    fn name(&self) -> &'static str {
+        "div"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].div(x[1])
+    }
+    fn vjp<A: Algebra<T>>(&self, x: &[&A], out: &A, g: &A, wrt: usize) -> Option<A> {
+        let m = if wrt == 0 {
+            g.div(x[1])
+        } else {
+            g.mul(out).div(x[1]).neg()
+        };
+        Some(m.sum_to(&x[wrt].shape_of()))
+    }
+}
+
+/// `-a`. d/da = -1.
+pub(crate) struct Neg;
+
+impl<T: Scalar> Rule<T> for Neg {
+    fn name(&self) -> &'static str {
+        "neg"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].neg()
+    }
+    fn vjp<A: Algebra<T>>(&self, _x: &[&A], _out: &A, g: &A, _wrt: usize) -> Option<A> {
+        Some(g.neg())
+    }
+}
+
+/// `a + c` for a constant `c` (also `a - c`, recorded as `a + (-c)`,
+/// which IEEE arithmetic computes identically). d/da = 1.
+pub(crate) struct AddScalar<T>(pub(crate) T);
+
+impl<T: Scalar> Rule<T> for AddScalar<T> {
+    fn name(&self) -> &'static str {
+        "add_scalar"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].add_scalar(self.0)
+    }
+    fn vjp<A: Algebra<T>>(&self, _x: &[&A], _out: &A, g: &A, _wrt: usize) -> Option<A> {
+        Some(g.clone())
+    }
+}
+
+/// `a * c` for a constant `c`. d/da = c.
+pub(crate) struct MulScalar<T>(pub(crate) T);
+
+impl<T: Scalar> Rule<T> for MulScalar<T> {
+    fn name(&self) -> &'static str {
+        "mul_scalar"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].mul_scalar(self.0)
+    }
+    fn vjp<A: Algebra<T>>(&self, _x: &[&A], _out: &A, g: &A, _wrt: usize) -> Option<A> {
+        Some(g.mul_scalar(self.0))
+    }
+}
+
+/// `a / c` for a constant `c`. d/da = 1/c.
+pub(crate) struct DivScalar<T>(pub(crate) T);
+
+impl<T: Scalar> Rule<T> for DivScalar<T> {
+    fn name(&self) -> &'static str {
+        "div_scalar"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].div_scalar(self.0)
+    }
+    fn vjp<A: Algebra<T>>(&self, _x: &[&A], _out: &A, g: &A, _wrt: usize) -> Option<A> {
+        Some(g.div_scalar(self.0))
+    }
+}
+
+/// `c - a` for a constant `c`. d/da = -1.
+pub(crate) struct RSubScalar<T>(pub(crate) T);
+
+impl<T: Scalar> Rule<T> for RSubScalar<T> {
+    fn name(&self) -> &'static str {
+        "rsub_scalar"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].rsub_scalar(self.0)
+    }
+    fn vjp<A: Algebra<T>>(&self, _x: &[&A], _out: &A, g: &A, _wrt: usize) -> Option<A> {
+        Some(g.neg())
+    }
+}
+
+/// `c / a` for a constant `c`. d/da = -c/a² = -(c/a)/a.
+pub(crate) struct RDivScalar<T>(pub(crate) T);
+
+impl<T: Scalar> Rule<T> for RDivScalar<T> {
+    fn name(&self) -> &'static str {
+        "rdiv_scalar"
+    }
+    fn forward(&self, x: &[&Tensor<T>]) -> Tensor<T> {
+        x[0].rdiv_scalar(self.0)
+    }
+    fn vjp<A: Algebra<T>>(&self, x: &[&A], out: &A, g: &A, _wrt: usize) -> Option<A> {
+        Some(g.mul(out).div(x[0]).neg())
+    }
+}

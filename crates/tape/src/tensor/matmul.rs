@@ -1,0 +1,202 @@
+//! Matrix products through a tuned kernel (matrixmultiply's sgemm/dgemm).
+//!
+//! Transposed operands are never copied: a transpose is just swapped strides
+//! handed to the kernel, which is what the matmul VJP relies on.
+
+use super::{Data, Tensor};
+use crate::{Scalar, Shape};
+
+/// One operand as the kernel sees it: batch count and the logical
+/// (possibly transposed) matrix sizes and strides.
+struct Operand<'a, T> {
+    data: &'a [T],
+    batch: &'a [usize],
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+    /// Elements between consecutive matrices of the batch (0 if unbatched).
+    step: usize,
+}
+
+impl<'a, T: Scalar> Operand<'a, T> {
+    #[track_caller]
+    fn new(t: &'a Tensor<T>, transposed: bool, side: &str) -> Self {
+        let r = t.rank();
+        assert!(
+            r >= 2,
+            "matmul: the {side} operand has shape {:?}; matmul needs at least 2 dimensions \
+             (reshape a vector to [1, n] or [n, 1])",
+            t.shape()
+        );
+        let (sr, sc) = (t.dims()[r - 2], t.dims()[r - 1]);
+        let batch = &t.dims()[..r - 2];
+        let step = if batch.is_empty() { 0 } else { sr * sc };
+        let (rows, cols, rs, cs) = if transposed {
+            (sc, sr, 1, sc as isize)
+        } else {
+            (sr, sc, sc as isize, 1)
+        };
+        Operand {
+            data: t.data(),
+            batch,
+            rows,
+            cols,
+            rs,
+            cs,
+            step,
+        }
+    }
+}
+
+impl<T: Scalar> Tensor<T> {
+    /// The matrix product `self @ other` of 2-d tensors, or batched over
+    /// leading axes (`[b, m, k] @ [b, k, n]`, or either side plain 2-d).
+    ///
+    /// ```
+    /// use tape::Tensor;
+    /// let a = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
+    /// let b = Tensor::from([[5.0], [6.0]]);
+    /// assert_eq!(a.matmul(&b).data(), &[17.0, 39.0]);
+    /// ```
+    #[track_caller]
+    pub fn matmul(&self, other: &Tensor<T>) -> Tensor<T> {
+        self.matmul_t(false, other, false)
+    }
+
+    /// `op(self) @ op(other)` where `op` transposes the last two axes when
+    /// the flag is set. No transposed copy is made: the kernel reads strides.
+    #[track_caller]
+    pub fn matmul_t(&self, ta: bool, other: &Tensor<T>, tb: bool) -> Tensor<T> {
+        let a = Operand::new(self, ta, "left");
+        let b = Operand::new(other, tb, "right");
+        assert!(
+            a.cols == b.rows,
+            "matmul: shapes {:?}{} and {:?}{} do not chain: the left has {} columns, the right {} rows",
+            self.shape(),
+            if ta { "^T" } else { "" },
+            other.shape(),
+            if tb { "^T" } else { "" },
+            a.cols,
+            b.rows
+        );
+        let batch = match (a.batch.is_empty(), b.batch.is_empty()) {
+            (_, true) => a.batch,
+            (true, false) => b.batch,
+            (false, false) => {
+                assert!(
+                    a.batch == b.batch,
+                    "matmul: batch dimensions {:?} and {:?} differ (shapes {:?} and {:?})",
+                    a.batch,
+                    b.batch,
+                    self.shape(),
+                    other.shape()
+                );
+                a.batch
+            }
+        };
+        let (m, k, n) = (a.rows, a.cols, b.cols);
+        let count: usize = batch.iter().product();
+        let mut dims: Vec<usize> = batch.to_vec();
+        dims.extend([m, n]);
+        let mut out = Data::from_elem(T::zero(), count * m * n);
+        if m == 0 || n == 0 {
+            return Tensor::with_data(Shape::from(dims), out);
+        }
+        // A batched left operand times a plain matrix is one tall product.
+        let (m_eff, count_eff) = if !ta && b.step == 0 && a.step != 0 {
+            (m * count, 1)
+        } else {
+            (m, count)
+        };
+        for i in 0..count_eff {
+            let ap = a.data[i * a.step..].as_ptr();
+            let bp = b.data[i * b.step..].as_ptr();
+            let cp = out[i * m_eff * n..].as_mut_ptr();
+            // SAFETY: each operand slice holds at least one rows x cols
+            // matrix at the given strides (checked through the shapes
+            // above), and `out` is a distinct buffer of m_eff x n here.
+            unsafe {
+                T::gemm(
+                    m_eff,
+                    k,
+                    n,
+                    T::one(),
+                    ap,
+                    a.rs,
+                    a.cs,
+                    bp,
+                    b.rs,
+                    b.cs,
+                    T::zero(),
+                    cp,
+                    n as isize,
+                    1,
+                );
+            }
+        }
+        Tensor::with_data(Shape::from(dims), out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(a: &Tensor<f64>, b: &Tensor<f64>) -> Vec<f64> {
+        let (m, k, n) = (a.dims()[0], a.dims()[1], b.dims()[1]);
+        let mut c = vec![0.0; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                for p in 0..k {
+                    c[i * n + j] += a.get(&[i, p]) * b.get(&[p, j]);
+                }
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn matches_naive_on_odd_sizes() {
+        use rand::{rngs::StdRng, SeedableRng};
+        let mut rng = StdRng::seed_from_u64(3);
+        for (m, k, n) in [(1, 1, 1), (3, 5, 7), (17, 2, 9)] {
+            let a = Tensor::<f64>::randn([m, k], &mut rng);
+            let b = Tensor::<f64>::randn([k, n], &mut rng);
+            let c = a.matmul(&b);
+            for (x, y) in c.data().iter().zip(naive(&a, &b)) {
+                assert!((x - y).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn transposed_operands_by_stride() {
+        let a = Tensor::from([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]); // 2x3
+        let at = a.transpose();
+        let b = Tensor::from([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]); // 3x2
+        assert_eq!(at.matmul_t(true, &b, false), a.matmul(&b));
+        assert_eq!(a.matmul_t(false, &b.transpose(), true), a.matmul(&b));
+        // a^T a is 3x3 and symmetric
+        let ata = a.matmul_t(true, &a, false);
+        assert_eq!(ata.dims(), &[3, 3]);
+        assert_eq!(ata.get(&[0, 2]), 27.0);
+    }
+
+    #[test]
+    fn batched() {
+        let a = Tensor::from_vec((0..12).map(f64::from).collect(), [2, 2, 3]);
+        let b = Tensor::from([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]);
+        let c = a.matmul(&b);
+        assert_eq!(c.dims(), &[2, 2, 2]);
+        assert_eq!(c.data(), &[2.0, 3.0, 8.0, 9.0, 14.0, 15.0, 20.0, 21.0]);
+        let bb = Tensor::from_vec([b.data(), b.data()].concat(), [2, 3, 2]);
+        assert_eq!(a.matmul(&bb), c);
+    }
+
+    #[test]
+    #[should_panic(expected = "matmul: shapes [2, 3] and [2, 3] do not chain")]
+    fn mismatch_message() {
+        Tensor::<f32>::zeros([2, 3]).matmul(&Tensor::zeros([2, 3]));
+    }
+}
