@@ -6,7 +6,7 @@
 //! `[b, n]` receives the column sums of the message.
 
 use super::Rule;
-use crate::{Algebra, Scalar, Tensor};
+use crate::{Algebra, Scalar, Tensor, Var};
 
 /// `a + b`. d/da = 1, d/db = 1.
 pub(crate) struct Add;
@@ -163,5 +163,21 @@ impl<T: Scalar> Rule<T> for RDivScalar<T> {
     }
     fn vjp<A: Algebra<T>>(&self, x: &[&A], out: &A, g: &A, _wrt: usize) -> Option<A> {
         Some(g.mul(out).div(x[0]).neg())
+    }
+}
+
+/// Scalar constants on the left, for generic code (with a concrete `f32` or
+/// `f64` you can simply write `2.0 - x` and `2.0 / x`).
+impl<'t, T: Scalar> Var<'t, T> {
+    /// `c - self`.
+    #[track_caller]
+    pub fn rsub_scalar(self, c: T) -> Self {
+        self.unary(RSubScalar(c))
+    }
+
+    /// `c / self`.
+    #[track_caller]
+    pub fn rdiv_scalar(self, c: T) -> Self {
+        self.unary(RDivScalar(c))
     }
 }
