@@ -168,6 +168,10 @@ impl<'t, T: Scalar> Var<'t, T> {
             seed.shape(),
             nodes[root].value.shape()
         );
+        let anomaly = tape.anomaly.on.get();
+        if anomaly {
+            tape.report_pending_anomaly();
+        }
         let mut grads: Vec<Option<Tensor<T>>> = Vec::with_capacity(root + 1);
         grads.resize_with(root + 1, || None);
         observer.seed(self.id, &seed);
@@ -198,6 +202,9 @@ impl<'t, T: Scalar> Var<'t, T> {
                     continue;
                 };
                 check_message(&node.op, i, &message, &receiver.value);
+                if anomaly {
+                    crate::trace::check_message(tape, &nodes, id, i, &message, &grad);
+                }
                 let from = NodeId(id as u32);
                 let op = node.op.name();
                 let slot = &mut grads[p.index()];

@@ -58,20 +58,31 @@
 
 #![deny(missing_docs)]
 
+// The README's example runs as a doc-test too.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 mod algebra;
 mod backward;
+pub mod check;
 mod error;
 mod ops;
 mod scalar;
 mod shape;
 mod tape;
 mod tensor;
+#[cfg(feature = "proptest")]
+pub mod testing;
+pub mod trace;
 
 pub use algebra::Algebra;
 pub use backward::{Gradients, Message, Observer};
+pub use check::{gradcheck, gradcheck_directional, GradCheck, GradReport};
 pub use error::ShapeError;
 pub use ops::CustomOp;
 pub use scalar::Scalar;
 pub use shape::{Dims, Shape};
 pub use tape::{NodeId, Tape, Var};
 pub use tensor::Tensor;
+pub use trace::{Anomaly, Trace, TraceError};

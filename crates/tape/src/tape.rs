@@ -67,12 +67,24 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 ///     assert_eq!(y.backward()[x].item(), 2.0 * step as f64);
 /// }
 /// ```
+///
+/// A handle kept across a reset does not compile:
+///
+/// ```compile_fail
+/// use tape::Tape;
+/// let mut tape = Tape::new();
+/// let x = tape.var(1.0_f64);
+/// tape.reset(); // error: `tape` is still borrowed by `x`
+/// let y = x * x;
+/// ```
 pub struct Tape<T: Scalar> {
     id: u64,
     generation: u32,
     pub(crate) nodes: RefCell<Vec<Node<T>>>,
     labels: RefCell<HashMap<NodeId, String>>,
     no_grad_depth: Cell<u32>,
+    /// Anomaly mode's switch and pending report (see `trace/anomaly.rs`).
+    pub(crate) anomaly: crate::trace::AnomalyState,
 }
 
 impl<T: Scalar> Default for Tape<T> {
@@ -95,6 +107,7 @@ impl<T: Scalar> Tape<T> {
             nodes: RefCell::new(Vec::with_capacity(nodes)),
             labels: RefCell::new(HashMap::new()),
             no_grad_depth: Cell::new(0),
+            anomaly: Default::default(),
         }
     }
 
@@ -106,6 +119,7 @@ impl<T: Scalar> Tape<T> {
     pub fn reset(&mut self) {
         self.nodes.get_mut().clear();
         self.labels.get_mut().clear();
+        self.anomaly.clear();
         self.generation = self.generation.wrapping_add(1);
     }
 

@@ -150,6 +150,9 @@ impl<T: Scalar> Tape<T> {
             }
             (op.forward(&values), requires_grad && !self.is_no_grad())
         };
+        if self.anomaly.on.get() {
+            self.check_recorded(&op, inputs, &value);
+        }
         if requires_grad {
             let parents = inputs.iter().map(|v| v.id).collect();
             self.push(op, parents, value, true)
