@@ -1,29 +1,44 @@
-//! The `tapegrad` command-line tool.
+//! The `tapegrad` command-line tool: differentiate an expression
+//! (`tapegrad grad`) or watch its backward pass message by message
+//! (`tapegrad trace`). See `docs/cli.md`.
 
+#![deny(missing_docs)]
+
+mod cli;
+mod commands;
+mod diagnostic;
+mod error;
+mod expr;
+mod output;
+mod value;
+
+use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-tapegrad: reverse-mode automatic differentiation you can watch
-
-USAGE:
-    tapegrad [COMMAND]
-
-The commands (train, grad, trace, eval, predict) are being built; see the
-README. Meanwhile, run an example:
-
-    cargo run --release --example gradients
-";
+use clap::Parser;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        None | Some("-h") | Some("--help") | Some("help") => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
+    // Usage errors exit with 2 and --help/--version with 0, through clap.
+    let cli = cli::Cli::parse();
+    match commands::run(&cli.command) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                // A closed pipe (`| head`) is not worth a complaint.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write to standard output: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
-        Some(other) => {
-            eprintln!("tapegrad: unknown command `{other}`\n\n{USAGE}");
-            ExitCode::from(2)
+        Err(e) => {
+            eprintln!("{}", e.report());
+            ExitCode::from(e.exit_code())
         }
     }
 }
