@@ -1,7 +1,8 @@
 //! Parameters: tensors that outlive any one tape, kept in a [`ParamStore`]
 //! under [`ParamId`] handles, and bound onto a tape once per step.
 
-use slotmap::{new_key_type, SecondaryMap, SlotMap};
+use slotmap::{new_key_type, SlotMap};
+use smallvec::SmallVec;
 use tape::{Gradients, Scalar, Tape, Tensor, Var};
 
 new_key_type! {
@@ -187,7 +188,7 @@ impl<T: Scalar> ParamStore<T> {
     }
 
     fn bind_with<'t>(&self, tape: &'t Tape<T>, all_constant: bool, label: bool) -> Bound<'t, T> {
-        let mut vars = SecondaryMap::with_capacity(self.params.len());
+        let mut vars = SmallVec::with_capacity(self.params.len());
         for (id, p) in &self.params {
             let v = if p.frozen || all_constant {
                 tape.constant(p.value.clone())
@@ -195,7 +196,7 @@ impl<T: Scalar> ParamStore<T> {
                 tape.var(p.value.clone())
             };
             let v = if label { v.label(p.name.as_str()) } else { v };
-            vars.insert(id, v);
+            vars.push((id, v));
         }
         Bound { vars }
     }
@@ -204,10 +205,16 @@ impl<T: Scalar> ParamStore<T> {
 /// The parameters of a [`ParamStore`] recorded on one tape: index it with a
 /// [`ParamId`] to get the parameter's [`Var`].
 pub struct Bound<'t, T: Scalar> {
-    vars: SecondaryMap<ParamId, Var<'t, T>>,
+    /// In store order. Up to 16 parameters live inline, so binding a
+    /// typical model allocates nothing; lookups are a short linear scan.
+    vars: SmallVec<[(ParamId, Var<'t, T>); 16]>,
 }
 
 impl<'t, T: Scalar> Bound<'t, T> {
+    fn find(&self, id: ParamId) -> Option<&Var<'t, T>> {
+        self.vars.iter().find(|(k, _)| *k == id).map(|(_, v)| v)
+    }
+
     /// The recorded handle of a parameter.
     ///
     /// # Panics
@@ -215,7 +222,7 @@ impl<'t, T: Scalar> Bound<'t, T> {
     /// another store.
     #[track_caller]
     pub fn var(&self, id: ParamId) -> Var<'t, T> {
-        match self.vars.get(id) {
+        match self.find(id) {
             Some(v) => *v,
             None => panic!(
                 "Bound: parameter {id:?} is not bound on this tape; was it added after \
@@ -237,7 +244,7 @@ impl<'t, T: Scalar> std::ops::Index<ParamId> for Bound<'t, T> {
 
     #[track_caller]
     fn index(&self, id: ParamId) -> &Var<'t, T> {
-        match self.vars.get(id) {
+        match self.find(id) {
             Some(v) => v,
             None => panic!("Bound: parameter {id:?} is not bound on this tape"),
         }

@@ -9,8 +9,23 @@ pub type Dims = SmallVec<[usize; 4]>;
 
 /// The shape of a dense row-major tensor: `[]` for a scalar, `[n]` for a
 /// vector, `[rows, cols]` for a matrix, and so on.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Eq, Default)]
 pub struct Shape(Dims);
+
+/// Compared element by element: shapes are short, and this is on every
+/// op's path (a `memcmp` call costs more than the loop).
+impl PartialEq for Shape {
+    #[inline]
+    fn eq(&self, other: &Shape) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(other.0.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl std::hash::Hash for Shape {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.as_slice().hash(state);
+    }
+}
 
 impl Shape {
     /// A shape from its dimensions.
@@ -171,6 +186,12 @@ impl<const N: usize> From<&[usize; N]> for Shape {
 impl From<Vec<usize>> for Shape {
     fn from(dims: Vec<usize>) -> Self {
         Shape(Dims::from_vec(dims))
+    }
+}
+
+impl From<Dims> for Shape {
+    fn from(dims: Dims) -> Self {
+        Shape(dims)
     }
 }
 

@@ -1,16 +1,17 @@
 //! Elementwise kernels: maps, broadcasting binary ops, in-place accumulation.
 
-use super::{Data, Tensor};
+use super::{pool, Tensor};
 use crate::shape::for_each_run;
 use crate::{Scalar, Shape};
 
 impl<T: Scalar> Tensor<T> {
     /// Applies `f` to every element.
     pub fn map(&self, f: impl Fn(T) -> T) -> Tensor<T> {
-        Tensor::with_data(
-            self.shape.clone(),
-            self.data.iter().map(|&x| f(x)).collect(),
-        )
+        if self.shape.rank() == 0 {
+            return Tensor::scalar(f(self.data[0]));
+        }
+        let data = pool::collect(self.numel(), self.data.iter().map(|&x| f(x)));
+        Tensor::with_data(self.shape.clone(), data)
     }
 
     /// Combines two tensors elementwise with numpy broadcasting.
@@ -19,13 +20,12 @@ impl<T: Scalar> Tensor<T> {
     /// If the shapes do not broadcast; the message names `op` and both shapes.
     #[track_caller]
     pub fn zip_map(&self, other: &Tensor<T>, op: &str, f: impl Fn(T, T) -> T) -> Tensor<T> {
+        if self.shape.rank() == 0 && other.shape.rank() == 0 {
+            return Tensor::scalar(f(self.data[0], other.data[0]));
+        }
         if self.shape == other.shape {
-            let data = self
-                .data
-                .iter()
-                .zip(other.data.iter())
-                .map(|(&a, &b)| f(a, b))
-                .collect();
+            let pairs = self.data.iter().zip(other.data.iter());
+            let data = pool::collect(self.numel(), pairs.map(|(&a, &b)| f(a, b)));
             return Tensor::with_data(self.shape.clone(), data);
         }
         let Some(out_shape) = Shape::broadcast(&self.shape, &other.shape) else {
@@ -45,10 +45,38 @@ impl<T: Scalar> Tensor<T> {
         }
         let sa = self.shape.broadcast_strides(&out_shape);
         let sb = other.shape.broadcast_strides(&out_shape);
-        let mut data = Data::with_capacity(out_shape.numel());
+        let mut data = pool::filled(out_shape.numel(), T::zero());
+        let (a, b) = (&self.data[..], &other.data[..]);
+        let mut pos = 0;
         for_each_run(out_shape.dims(), [&sa, &sb], |[oa, ob], n, [ia, ib]| {
-            for i in 0..n {
-                data.push(f(self.data[oa + i * ia], other.data[ob + i * ib]));
+            let out = &mut data[pos..pos + n];
+            pos += n;
+            // The common runs (both contiguous, or one side repeated) as
+            // plain slice loops, which the compiler vectorises.
+            match (ia, ib) {
+                (1, 1) => {
+                    let pairs = a[oa..oa + n].iter().zip(&b[ob..ob + n]);
+                    for (o, (&x, &y)) in out.iter_mut().zip(pairs) {
+                        *o = f(x, y);
+                    }
+                }
+                (1, 0) => {
+                    let y = b[ob];
+                    for (o, &x) in out.iter_mut().zip(&a[oa..oa + n]) {
+                        *o = f(x, y);
+                    }
+                }
+                (0, 1) => {
+                    let x = a[oa];
+                    for (o, &y) in out.iter_mut().zip(&b[ob..ob + n]) {
+                        *o = f(x, y);
+                    }
+                }
+                _ => {
+                    for (i, o) in out.iter_mut().enumerate() {
+                        *o = f(a[oa + i * ia], b[ob + i * ib]);
+                    }
+                }
             }
         });
         Tensor::with_data(out_shape, data)

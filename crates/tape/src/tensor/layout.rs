@@ -2,7 +2,7 @@
 //! row gathering, each with the inverse its VJP needs (`pad` for `narrow`,
 //! `index_add_rows` for `index_rows`).
 
-use super::{Data, Tensor};
+use super::{pool, Tensor};
 use crate::shape::for_each_run;
 use crate::{Scalar, Shape};
 
@@ -22,7 +22,7 @@ impl<T: Scalar> Tensor<T> {
         let (rows, cols) = (self.dims()[r - 2], self.dims()[r - 1]);
         let mut dims = self.dims().to_vec();
         dims.swap(r - 2, r - 1);
-        let mut data = Data::with_capacity(self.numel());
+        let mut data = pool::with_capacity(self.numel());
         for m in self.data.chunks_exact((rows * cols).max(1)) {
             for j in 0..cols {
                 for i in 0..rows {
@@ -45,7 +45,7 @@ impl<T: Scalar> Tensor<T> {
             self.numel(),
             shape.numel()
         );
-        Tensor::with_data(shape, self.data.clone())
+        Tensor::with_data(shape, pool::copy(&self.data))
     }
 
     /// Repeats the tensor along broadcast axes to fill `shape`.
@@ -61,10 +61,12 @@ impl<T: Scalar> Tensor<T> {
             return self.clone();
         }
         let src = self.shape().broadcast_strides(&shape);
-        let mut data = Data::with_capacity(shape.numel());
+        let mut data = pool::with_capacity(shape.numel());
         for_each_run(shape.dims(), [&src], |[o], n, [s]| {
-            for i in 0..n {
-                data.push(self.data[o + i * s]);
+            if s == 1 {
+                data.extend_from_slice(&self.data[o..o + n]);
+            } else {
+                data.extend((0..n).map(|i| self.data[o + i * s]));
             }
         });
         Tensor::with_data(shape, data)
@@ -90,7 +92,7 @@ impl<T: Scalar> Tensor<T> {
         }
         let shape = first.with_dim(axis, total);
         let (outer, _, inner) = first.split_at_axis(axis);
-        let mut data = Data::with_capacity(shape.numel());
+        let mut data = pool::with_capacity(shape.numel());
         for o in 0..outer {
             for p in parts {
                 let run = p.dims()[axis] * inner;
@@ -111,7 +113,7 @@ impl<T: Scalar> Tensor<T> {
             start + len,
             self.shape()
         );
-        let mut data = Data::with_capacity(outer * len * inner);
+        let mut data = pool::with_capacity(outer * len * inner);
         for o in 0..outer {
             let base = (o * size + start) * inner;
             data.extend_from_slice(&self.data[base..base + len * inner]);
@@ -130,7 +132,7 @@ impl<T: Scalar> Tensor<T> {
             "pad: {len} entries at {start} do not fit in length {total} (shape {:?}, axis {axis})",
             self.shape()
         );
-        let mut data = Data::from_elem(T::zero(), outer * total * inner);
+        let mut data = pool::filled(outer * total * inner, T::zero());
         for o in 0..outer {
             let dst = (o * total + start) * inner;
             data[dst..dst + len * inner]
@@ -148,7 +150,7 @@ impl<T: Scalar> Tensor<T> {
             self.shape()
         );
         let (_, rows, inner) = self.shape().split_at_axis(0);
-        let mut data = Data::with_capacity(indices.len() * inner);
+        let mut data = pool::with_capacity(indices.len() * inner);
         for &i in indices {
             assert!(
                 i < rows,
@@ -173,7 +175,7 @@ impl<T: Scalar> Tensor<T> {
             indices.len()
         );
         let (_, _, inner) = self.shape().split_at_axis(0);
-        let mut data = Data::from_elem(T::zero(), rows * inner);
+        let mut data = pool::filled(rows * inner, T::zero());
         for (k, &i) in indices.iter().enumerate() {
             assert!(
                 i < rows,

@@ -3,8 +3,9 @@
 //! Transposed operands are never copied: a transpose is just swapped strides
 //! handed to the kernel, which is what the matmul VJP relies on.
 
-use super::{Data, Tensor};
-use crate::{Scalar, Shape};
+use super::small_gemm::small_gemm;
+use super::{pool, Tensor};
+use crate::{Dims, Scalar, Shape};
 
 /// One operand as the kernel sees it: batch count and the logical
 /// (possibly transposed) matrix sizes and strides.
@@ -46,6 +47,54 @@ impl<'a, T: Scalar> Operand<'a, T> {
             cs,
             step,
         }
+    }
+}
+
+/// Products with at most this many multiply-adds use a direct loop: for
+/// tiny matrices (a 3-2-1 network, a 16-wide layer) packing panels for the
+/// tuned kernel costs more than the product, and the direct loop needs no
+/// scratch memory.
+const SMALL_PRODUCT: usize = 32 * 1024;
+
+/// `c = op(a) @ op(b)` for one matrix of the batch, `c` zero on entry.
+#[allow(clippy::too_many_arguments)]
+fn gemm<T: Scalar>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &Operand<'_, T>,
+    a_off: usize,
+    b: &Operand<'_, T>,
+    b_off: usize,
+    c: &mut [T],
+) {
+    let (ad, bd) = (&a.data[a_off..], &b.data[b_off..]);
+    if m * k * n <= SMALL_PRODUCT {
+        let (rsa, csa) = (a.rs as usize, a.cs as usize);
+        let (rsb, csb) = (b.rs as usize, b.cs as usize);
+        small_gemm(m, k, n, ad, [rsa, csa], bd, [rsb, csb], c);
+        return;
+    }
+    // SAFETY: `ad` and `bd` each hold at least one rows x cols matrix at
+    // the operand's strides (checked through the shapes by the caller),
+    // and `c` is a distinct buffer of exactly m x n elements.
+    unsafe {
+        T::gemm(
+            m,
+            k,
+            n,
+            T::one(),
+            ad.as_ptr(),
+            a.rs,
+            a.cs,
+            bd.as_ptr(),
+            b.rs,
+            b.cs,
+            T::zero(),
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        );
     }
 }
 
@@ -97,9 +146,9 @@ impl<T: Scalar> Tensor<T> {
         };
         let (m, k, n) = (a.rows, a.cols, b.cols);
         let count: usize = batch.iter().product();
-        let mut dims: Vec<usize> = batch.to_vec();
+        let mut dims = Dims::from_slice(batch);
         dims.extend([m, n]);
-        let mut out = Data::from_elem(T::zero(), count * m * n);
+        let mut out = pool::filled(count * m * n, T::zero());
         if m == 0 || n == 0 {
             return Tensor::with_data(Shape::from(dims), out);
         }
@@ -110,30 +159,8 @@ impl<T: Scalar> Tensor<T> {
             (m, count)
         };
         for i in 0..count_eff {
-            let ap = a.data[i * a.step..].as_ptr();
-            let bp = b.data[i * b.step..].as_ptr();
-            let cp = out[i * m_eff * n..].as_mut_ptr();
-            // SAFETY: each operand slice holds at least one rows x cols
-            // matrix at the given strides (checked through the shapes
-            // above), and `out` is a distinct buffer of m_eff x n here.
-            unsafe {
-                T::gemm(
-                    m_eff,
-                    k,
-                    n,
-                    T::one(),
-                    ap,
-                    a.rs,
-                    a.cs,
-                    bp,
-                    b.rs,
-                    b.cs,
-                    T::zero(),
-                    cp,
-                    n as isize,
-                    1,
-                );
-            }
+            let c = &mut out[i * m_eff * n..(i + 1) * m_eff * n];
+            gemm(m_eff, k, n, &a, i * a.step, &b, i * b.step, c);
         }
         Tensor::with_data(Shape::from(dims), out)
     }
@@ -160,12 +187,32 @@ mod tests {
     fn matches_naive_on_odd_sizes() {
         use rand::{rngs::StdRng, SeedableRng};
         let mut rng = StdRng::seed_from_u64(3);
-        for (m, k, n) in [(1, 1, 1), (3, 5, 7), (17, 2, 9)] {
+        // Small products take the direct loop, large ones the tuned kernel.
+        for (m, k, n) in [(1, 1, 1), (3, 5, 7), (17, 2, 9), (40, 30, 50), (33, 65, 31)] {
             let a = Tensor::<f64>::randn([m, k], &mut rng);
             let b = Tensor::<f64>::randn([k, n], &mut rng);
             let c = a.matmul(&b);
             for (x, y) in c.data().iter().zip(naive(&a, &b)) {
                 assert!((x - y).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn both_kernels_agree_with_transposes() {
+        use rand::{rngs::StdRng, SeedableRng};
+        let mut rng = StdRng::seed_from_u64(5);
+        for (m, k, n) in [(4, 3, 5), (48, 40, 36)] {
+            let a = Tensor::<f64>::randn([m, k], &mut rng);
+            let b = Tensor::<f64>::randn([k, n], &mut rng);
+            let c = a.matmul(&b);
+            for (ta, tb) in [(true, false), (false, true), (true, true)] {
+                let a2 = if ta { a.transpose() } else { a.clone() };
+                let b2 = if tb { b.transpose() } else { b.clone() };
+                let c2 = a2.matmul_t(ta, &b2, tb);
+                for (x, y) in c.data().iter().zip(c2.data()) {
+                    assert!((x - y).abs() < 1e-12, "{ta} {tb}: {x} vs {y}");
+                }
             }
         }
     }

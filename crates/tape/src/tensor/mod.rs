@@ -9,7 +9,9 @@ mod elementwise;
 mod format;
 mod layout;
 mod matmul;
+pub(crate) mod pool;
 mod reduce;
+mod small_gemm;
 
 use rand::Rng;
 use smallvec::SmallVec;
@@ -32,7 +34,7 @@ pub(crate) type Data<T> = SmallVec<[T; 1]>;
 /// let s = Tensor::scalar(2.5_f64);
 /// assert_eq!(s.item(), 2.5);
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 pub struct Tensor<T: Scalar> {
     shape: Shape,
     data: Data<T>,
@@ -86,7 +88,7 @@ impl<T: Scalar> Tensor<T> {
         );
         Tensor {
             shape,
-            data: Data::from_slice(data),
+            data: pool::copy(data),
         }
     }
 
@@ -101,7 +103,7 @@ impl<T: Scalar> Tensor<T> {
     /// A tensor of the given shape with every element `value`.
     pub fn full(shape: impl Into<Shape>, value: T) -> Self {
         let shape = shape.into();
-        let data = Data::from_elem(value, shape.numel());
+        let data = pool::filled(shape.numel(), value);
         Tensor { shape, data }
     }
 
@@ -132,9 +134,8 @@ impl<T: Scalar> Tensor<T> {
         rng: &mut R,
     ) -> Self {
         let shape = shape.into();
-        let data = (0..shape.numel())
-            .map(|_| T::sample_uniform(rng, low, high))
-            .collect();
+        let n = shape.numel();
+        let data = pool::collect(n, (0..n).map(|_| T::sample_uniform(rng, low, high)));
         Tensor { shape, data }
     }
 
@@ -146,9 +147,11 @@ impl<T: Scalar> Tensor<T> {
         rng: &mut R,
     ) -> Self {
         let shape = shape.into();
-        let data = (0..shape.numel())
-            .map(|_| mean + std * T::sample_standard_normal(rng))
-            .collect();
+        let n = shape.numel();
+        let data = pool::collect(
+            n,
+            (0..n).map(|_| mean + std * T::sample_standard_normal(rng)),
+        );
         Tensor { shape, data }
     }
 
@@ -188,8 +191,8 @@ impl<T: Scalar> Tensor<T> {
     }
 
     /// The elements as a `Vec`, in row-major order.
-    pub fn into_vec(self) -> Vec<T> {
-        self.data.into_vec()
+    pub fn into_vec(mut self) -> Vec<T> {
+        std::mem::take(&mut self.data).into_vec()
     }
 
     /// The single value of a one-element tensor.
@@ -236,11 +239,12 @@ impl<T: Scalar> Tensor<T> {
     pub fn cast<U: Scalar>(&self) -> Tensor<U> {
         Tensor {
             shape: self.shape.clone(),
-            data: self
-                .data
-                .iter()
-                .map(|&x| U::from_f64_lossy(x.to_f64_lossy()))
-                .collect(),
+            data: pool::collect(
+                self.numel(),
+                self.data
+                    .iter()
+                    .map(|&x| U::from_f64_lossy(x.to_f64_lossy())),
+            ),
         }
     }
 
@@ -253,6 +257,22 @@ impl<T: Scalar> Tensor<T> {
     pub(crate) fn with_data(shape: Shape, data: Data<T>) -> Self {
         debug_assert_eq!(shape.numel(), data.len());
         Tensor { shape, data }
+    }
+}
+
+impl<T: Scalar> Clone for Tensor<T> {
+    fn clone(&self) -> Self {
+        Tensor {
+            shape: self.shape.clone(),
+            data: pool::copy(&self.data),
+        }
+    }
+}
+
+/// A dropped tensor's buffer goes back to the thread's cache for reuse.
+impl<T: Scalar> Drop for Tensor<T> {
+    fn drop(&mut self) {
+        pool::recycle(&mut self.data);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Reductions: sums, means and maxima, over everything or along one axis,
 //! and `sum_to`, the reduction that undoes a broadcast.
 
-use super::{Data, Tensor};
+use super::{pool, Tensor};
 use crate::shape::for_each_run;
 use crate::{Scalar, Shape};
 
@@ -22,7 +22,7 @@ impl<T: Scalar> Tensor<T> {
     pub fn sum_axis(&self, axis: usize, keepdim: bool) -> Tensor<T> {
         self.shape.check_axis("sum", axis);
         let (outer, len, inner) = self.shape.split_at_axis(axis);
-        let mut data = Data::from_elem(T::zero(), outer * inner);
+        let mut data = pool::filled(outer * inner, T::zero());
         for o in 0..outer {
             let out = &mut data[o * inner..(o + 1) * inner];
             for j in 0..len {
@@ -50,7 +50,7 @@ impl<T: Scalar> Tensor<T> {
     #[track_caller]
     pub fn max_axis(&self, axis: usize, keepdim: bool) -> Tensor<T> {
         let (idx, _) = self.argmax_axis(axis);
-        let data = idx.iter().map(|&i| self.data[i]).collect();
+        let data = pool::collect(idx.len(), idx.iter().map(|&i| self.data[i]));
         Tensor::with_data(self.shape.reduced(axis, keepdim), data)
     }
 
@@ -124,11 +124,24 @@ impl<T: Scalar> Tensor<T> {
         }
         let dst = target.broadcast_strides(&self.shape);
         let src = self.shape.strides();
-        let mut data = Data::from_elem(T::zero(), target.numel());
+        let mut data = pool::filled(target.numel(), T::zero());
+        let x = &self.data[..];
         for_each_run(self.dims(), [&src, &dst], |[os, od], n, [is, id]| {
-            for i in 0..n {
-                let d = &mut data[od + i * id];
-                *d = *d + self.data[os + i * is];
+            match (is, id) {
+                // A row added into a row (summing over an outer axis).
+                (1, 1) => {
+                    for (d, &v) in data[od..od + n].iter_mut().zip(&x[os..os + n]) {
+                        *d = *d + v;
+                    }
+                }
+                // A run summed into one element (summing over the last axis).
+                (1, 0) => data[od] = data[od] + x[os..os + n].iter().copied().sum::<T>(),
+                _ => {
+                    for i in 0..n {
+                        let d = &mut data[od + i * id];
+                        *d = *d + x[os + i * is];
+                    }
+                }
             }
         });
         Tensor::with_data(target.clone(), data)
