@@ -54,8 +54,9 @@ impl<T: Scalar> Observer<T> for () {}
 /// to every variable, and to any intermediate node marked with
 /// [`Var::retain_grad`].
 ///
-/// Index it with a handle: `grads[x]`. Variables that do not influence the
-/// output get a zero gradient.
+/// Index it with a handle: `grads[x]`. Variables recorded before the output
+/// that do not influence it get a zero gradient; nodes recorded after the
+/// output have none.
 pub struct Gradients<T: Scalar> {
     tape_id: u64,
     generation: u32,
@@ -111,6 +112,11 @@ impl<'t, T: Scalar> Index<Var<'t, T>> for Gradients<T> {
     fn index(&self, v: Var<'t, T>) -> &Tensor<T> {
         match self.get(v) {
             Some(g) => g,
+            None if v.id.index() >= self.grads.len() => panic!(
+                "gradients: node {} was recorded after the output that backward() started \
+                 from, so the output cannot depend on it",
+                v.id
+            ),
             None => panic!(
                 "gradients: no gradient for node {} ({}): it is a constant or no-grad value, \
                  or an intermediate node not marked with retain_grad()",

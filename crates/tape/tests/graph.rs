@@ -352,3 +352,14 @@ fn handles_know_their_labels_and_tape() {
     assert!(std::ptr::eq(z.tape(), &tape));
     let _: Var<'_, f32> = z;
 }
+
+#[test]
+#[should_panic(expected = "recorded after the output")]
+fn indexing_a_node_recorded_after_the_output_says_so() {
+    let tape = Tape::new();
+    let x = tape.var(1.0_f64);
+    let y = x * 2.0;
+    let later = tape.var(3.0);
+    let g = y.backward();
+    let _ = &g[later];
+}
