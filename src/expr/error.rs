@@ -31,6 +31,11 @@ pub enum ExprErrorKind {
     /// A malformed number literal such as `1.2.3` or `1e`.
     #[error("`{0}` is not a number")]
     BadNumber(String),
+    /// A number literal too large for `f64` (`1e999`): it would be infinite.
+    #[error(
+        "`{0}` is too large to be a number: numbers must be finite, at most about 1.8e308 in size"
+    )]
+    NotFinite(String),
     /// Nothing but whitespace.
     #[error("the expression is empty")]
     Empty,

@@ -100,7 +100,14 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, ExprError> {
             i = scan_number(bytes, i);
             let literal = &text[start..i];
             match literal.parse::<f64>() {
-                Ok(x) if literal != "." => TokenKind::Number(x),
+                Ok(x) if literal != "." && x.is_finite() => TokenKind::Number(x),
+                // Only overflow makes a literal of this syntax infinite (`1e999`).
+                Ok(_) if literal != "." => {
+                    return Err(ExprError::new(
+                        ExprErrorKind::NotFinite(literal.to_string()),
+                        Span::new(start, i),
+                    ))
+                }
                 _ => {
                     return Err(ExprError::new(
                         ExprErrorKind::BadNumber(literal.to_string()),
@@ -214,6 +221,21 @@ mod tests {
             assert_eq!(err.span, Span::new(start, end), "{text}");
         }
         assert!(tokenize(". + x").is_err());
+    }
+
+    #[test]
+    fn numbers_too_large_for_f64_are_errors_not_infinity() {
+        for (text, start, end) in [("1e999", 0, 5), ("x * 2.5E+400", 4, 12), ("(.9e309)", 1, 7)] {
+            let err = tokenize(text).unwrap_err();
+            assert!(matches!(err.kind, ExprErrorKind::NotFinite(_)), "{text}");
+            assert_eq!(err.span, Span::new(start, end), "{text}");
+        }
+        // The largest finite f64 and underflow to zero are numbers.
+        assert_eq!(
+            tokenize("1.7976931348623157e308").unwrap()[0].kind,
+            TokenKind::Number(f64::MAX)
+        );
+        assert_eq!(tokenize("1e-999").unwrap()[0].kind, TokenKind::Number(0.0));
     }
 
     #[test]

@@ -58,6 +58,14 @@ pub enum ValueErrorKind {
         /// The text that failed to parse.
         text: String,
     },
+    /// A number too large for `f64`: it would be infinite.
+    #[error("`{text}` is too large to be a number (in the value of `{name}`): values must be finite, at most about 1.8e308 in size")]
+    NotFinite {
+        /// The variable.
+        name: String,
+        /// The number as written.
+        text: String,
+    },
     /// Something other than what the value syntax allows here.
     #[error("in the value of `{name}`: expected {expected}, found {found}")]
     Unexpected {

@@ -184,7 +184,15 @@ impl<'a> Scanner<'a> {
         let digits = text.trim_start_matches(['-', '+']);
         let numeric = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.');
         match text.parse::<f64>() {
-            Ok(x) if numeric && digits != "." => Ok(Node::Number(x)),
+            Ok(x) if numeric && digits != "." && x.is_finite() => Ok(Node::Number(x)),
+            // Only overflow makes a literal of this syntax infinite (`1e999`).
+            Ok(_) if numeric && digits != "." => {
+                let kind = ValueErrorKind::NotFinite {
+                    name: name.into(),
+                    text: text.into(),
+                };
+                Err(self.error(Span::new(start, i), kind))
+            }
             _ => {
                 let kind = ValueErrorKind::BadNumber {
                     name: name.into(),

@@ -63,14 +63,38 @@ fn sgd_nesterov() {
     );
 }
 
+/// Adam's published recurrences (Kingma & Ba, Algorithm 1) written out
+/// for one scalar parameter: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g²,
+/// m^ = m / (1 - b1^t), v^ = v / (1 - b2^t), p -= lr m^ / (sqrt(v^) + eps).
+fn adam_by_hand(lr: f64, p0: f64, grads: &[f64]) -> Vec<f64> {
+    let (b1, b2, eps) = (0.9_f64, 0.999_f64, 1e-8);
+    let (mut p, mut m, mut v) = (p0, 0.0, 0.0);
+    let mut out = Vec::new();
+    for (k, &g) in grads.iter().enumerate() {
+        let t = k as i32 + 1;
+        m = b1 * m + (1.0 - b1) * g;
+        v = b2 * v + (1.0 - b2) * g * g;
+        let m_hat = m / (1.0 - b1.powi(t));
+        let v_hat = v / (1.0 - b2.powi(t));
+        p -= lr * m_hat / (v_hat.sqrt() + eps);
+        out.push(p);
+    }
+    out
+}
+
 #[test]
 fn adam_with_bias_correction() {
-    // t=1: m = 0.3, v = 0.009, m^ = 3, v^ = 9: p = 1 - 0.1 * 3 / (3 + 1e-8)
-    // t=2: m = 0.17, v = 0.009991, m^ = 0.17/0.19, v^ = 0.009991/0.001999
-    // (values from an independent f64 evaluation of the same recurrences)
+    let expected = adam_by_hand(0.1, 1.0, &[3.0, -1.0, 0.5]);
+    // Spot checks of the oracle itself. t=1: m = 0.3, v = 0.009, m^ = 3,
+    // v^ = 9: p = 1 - 0.1 * 3 / (3 + 1e-8).
+    assert!((expected[0] - (1.0 - 0.1 * 3.0 / (3.0 + 1e-8))).abs() < 1e-15);
+    // t=2: m = 0.27 - 0.1 = 0.17, v = 0.008991 + 0.001 = 0.009991.
+    let (m_hat, v_hat): (f64, f64) = (0.17 / (1.0 - 0.81), 0.009991 / (1.0 - 0.998001));
+    let second = expected[0] - 0.1 * m_hat / (v_hat.sqrt() + 1e-8);
+    assert!((expected[1] - second).abs() < 1e-12);
     close(
         &trajectory(&mut Adam::new(0.1), &[3.0, -1.0, 0.5]),
-        &[0.9000000003333333, 0.8599781433169098, 0.8194356031863309],
+        &expected,
     );
 }
 
@@ -106,8 +130,10 @@ fn optimizer_state_is_per_parameter() {
     adam.update(a, &mut pa, &one(3.0));
     adam.update(a, &mut pa, &one(-1.0));
     adam.update(b, &mut pb, &one(3.0)); // b's first step: t = 1 for b
-    assert_eq!(pb.data()[0], 0.9000000003333333);
-    assert!((pa.data()[0] - 0.8599781433169098).abs() < 1e-12);
+    let a_path = adam_by_hand(0.1, 1.0, &[3.0, -1.0]);
+    let b_path = adam_by_hand(0.1, 1.0, &[3.0]);
+    assert!((pb.data()[0] - b_path[0]).abs() < 1e-15);
+    assert!((pa.data()[0] - a_path[1]).abs() < 1e-12);
 }
 
 #[test]

@@ -111,3 +111,117 @@ fn the_document_shows_exactly_the_printed_numbers() {
         }
     }
 }
+
+/// `n / 10^scale` written out exactly in decimal (`395005, 5` is `3.95005`).
+fn decimal(n: i64, scale: u32) -> String {
+    let unit = 10_i64.pow(scale);
+    let sign = if n < 0 { "-" } else { "" };
+    let (whole, frac) = (n.abs() / unit, n.abs() % unit);
+    let frac = format!("{frac:0width$}", width = scale as usize);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac}")
+    }
+}
+
+/// `[a, b]` of exact decimals, or `a` for one value.
+fn decimals(values: &[i64], scale: u32) -> String {
+    let parts: Vec<String> = values.iter().map(|&v| decimal(v, scale)).collect();
+    match parts.as_slice() {
+        [one] => one.clone(),
+        _ => format!("[{}]", parts.join(", ")),
+    }
+}
+
+/// The article's updates redone on its own terms, checked in exact integer
+/// arithmetic: in units of 1e-5, `p - 0.1 * step` is `p * 100000 -
+/// step * 10000` (its steps have four decimals).
+#[test]
+fn the_article_updates_on_their_own_terms() {
+    let ex = worked::run();
+    let findings = ex.article_differences();
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/worked-example.md"
+    ))
+    .unwrap();
+    let updates = worked::article_updates();
+    assert_eq!(
+        updates.iter().map(|u| u.name).collect::<Vec<_>>(),
+        ["W2", "b2", "W1", "b1"]
+    );
+    for u in &updates {
+        let before: Vec<i64> = u.before.iter().map(|&p| (p * 1e5).round() as i64).collect();
+        let step = |i: usize| (u.step[i % u.step.len()] * 1e4).round() as i64;
+        let exact: Vec<i64> = (0..before.len()).map(|i| before[i] - step(i)).collect();
+        // The computed values agree with exact arithmetic...
+        for (got, want) in u.own_terms().iter().zip(&exact) {
+            assert!(
+                (got - *want as f64 / 1e5).abs() < 1e-12,
+                "{}: {got}",
+                u.name
+            );
+        }
+        // ...differ from what the article prints by about 0.9 * step...
+        for (i, (own, printed)) in u.own_terms().iter().zip(&u.printed).enumerate() {
+            assert!(own - printed > 0.4, "{}: {own} vs {printed}", u.name);
+            // ...because the printed result is p - step (to the article's rounding).
+            let no_lr = (before[i] - 10 * step(i)) as f64 / 1e5;
+            // (The article rounds 3.5005 up to 3.501: half a unit of its last digit.)
+            assert!(
+                (printed - no_lr).abs() <= 5e-4 + 1e-12,
+                "{}: {printed}",
+                u.name
+            );
+        }
+        // The finding and the document quote the exact values.
+        let quoted = decimals(&exact, 5);
+        let prefix = format!("{}: ", u.name);
+        let finding = findings
+            .iter()
+            .find(|f| f.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no finding for {}", u.name));
+        assert!(finding.contains(&format!("is {quoted}, not ")), "{finding}");
+        assert!(
+            doc.contains(&format!("- {prefix}")) && doc.contains(&quoted),
+            "{quoted}"
+        );
+    }
+    // W2's first weight, as the reviewer put it: 4 - 0.1 * 0.4995 = 3.95005.
+    assert!(findings
+        .iter()
+        .any(|f| f.contains("[3.95005, 4.95005], not [3.501, 4.501]")));
+}
+
+/// The article's delta1 drops W2 and uses sigma for sigma'; its own product
+/// 0.9999 * 0.4995 is 0.49945005 (exactly: 9999 * 4995 = 49945005e-8).
+#[test]
+fn the_delta1_finding_names_both_errors_and_the_true_values() {
+    let ex = worked::run();
+    let finding = ex
+        .article_differences()
+        .into_iter()
+        .find(|f| f.starts_with("delta1 = "))
+        .expect("a finding about delta1");
+    assert!(finding.contains("leaves out the W2 factor"), "{finding}");
+    assert!(
+        finding.contains("delta1_j = delta2 * W2_j * sigma'(z1_j)"),
+        "{finding}"
+    );
+    assert!(finding.contains(&decimal(9999 * 4995, 8)), "{finding}");
+    let a1 = [sigmoid(15.0), sigmoid(16.0)];
+    let derivative = a1.map(|a| nn::seed::fmt_num(a * (1.0 - a)));
+    assert!(
+        finding.contains(&format!("[{}, {}]", derivative[0], derivative[1])),
+        "{finding}"
+    );
+    let a2 = sigmoid(4.0 * a1[0] + 5.0 * a1[1] + 6.0);
+    let d_z2 = 2.0 * (a2 - 0.5) * a2 * (1.0 - a2);
+    let delta1 = [0, 1].map(|j| nn::seed::fmt_num(d_z2 * [4.0, 5.0][j] * a1[j] * (1.0 - a1[j])));
+    assert!(
+        finding.ends_with(&format!("= [{}, {}].", delta1[0], delta1[1])),
+        "{finding}"
+    );
+}

@@ -1,6 +1,10 @@
 //! The article's section 4.3 worked example, computed by the tape: every
 //! forward value, every backward message (watched with an
-//! [`Observer`]), every gradient, and one SGD step.
+//! [`Observer`]), every gradient, and one SGD step; and where the article's
+//! own arithmetic differs ([`WorkedExample::article_differences`],
+//! [`article_updates`]).
+
+mod article;
 
 use std::fmt::Write;
 
@@ -10,6 +14,8 @@ use super::{fmt_num, fmt_tensor, worked_example_data, SeedNet};
 use crate::loss::{mse, Reduction};
 use crate::optim::{Optimizer, Sgd};
 use crate::{Module, ParamStore};
+
+pub use article::{article_updates, ArticleUpdate, ARTICLE_SIGMA};
 
 /// The learning rate of the article's parameter update.
 pub const LEARNING_RATE: f64 = 0.1;
@@ -244,62 +250,5 @@ impl WorkedExample {
             .find(|(n, _)| n == name)
             .unwrap_or_else(|| panic!("no parameter `{name}`"))
             .1
-    }
-
-    /// Where the article's section 4.3 arithmetic differs from the tape's
-    /// numbers, one finding per entry.
-    pub fn article_differences(&self) -> Vec<String> {
-        let (z1, a1) = (self.value("z1").data(), self.value("a1").data());
-        let (z2, a2) = (self.value("z2").data()[0], self.value("a2").data()[0]);
-        let d_a2 = 2.0 * (a2 - 0.5);
-        let s2 = a2 * (1.0 - a2);
-        vec![
-            format!(
-                "z1: 1*1 + 2*2 + 3*3 + 1 is {}, not 14 (14 is the sum without the bias), and \
-                 the second hidden neuron (bias 2) gives {}; the article computes one neuron \
-                 only and then uses its a1 = 0.9999 for both (correctly a1 = [{}, {}]).",
-                fmt_num(z1[0]),
-                fmt_num(z1[1]),
-                fmt_num(a1[0]),
-                fmt_num(a1[1])
-            ),
-            format!(
-                "z2: the article adds both 6 and 7 (an output neuron has one bias) and gets \
-                 21.9995 (its own sum 0.9999*9 + 13 would be 21.9991). Correctly \
-                 z2 = 4 a1[0] + 5 a1[1] + 6 = {}, a2 = {}.",
-                fmt_num(z2),
-                fmt_num(a2)
-            ),
-            "z3, a3: a 3-2-1 network has no third layer; the article invents one by applying \
-             W2 and b2 a second time."
-                .to_string(),
-            format!(
-                "delta3 = a3 - y = 0.4999 drops the sigmoid derivative and the MSE factor 2: \
-                 d loss/d a2 = 2 (a2 - y) = {}, d loss/d z2 = 2 (a2 - y) a2 (1 - a2) = {}.",
-                fmt_num(d_a2),
-                fmt_num(d_a2 * s2)
-            ),
-            format!(
-                "delta2 = sigma'(z2) * delta3 with sigma'(z2) = 0.9999: that is sigma(z2), not \
-                 its derivative sigma(z2) (1 - sigma(z2)) = {} (the output neuron is \
-                 saturated); and 0.9999 * 0.4999 is 0.49985, not 0.4995.",
-                fmt_num(s2)
-            ),
-            format!(
-                "W2: 4 - 0.1 * 0.4995 is 3.95005, not 3.501 (the article subtracts 0.4995 \
-                 itself, dropping the learning rate); and dW2 = delta * a1 differs per weight. \
-                 The true d loss/d W2 = {}: W2 barely moves.",
-                fmt_tensor(self.grad("w2"))
-            ),
-            "b2: [6, 7] - 0.1 * 0.4995 is [5.95005, 6.95005], not [5.5005, 6.5005] (the \
-             learning rate dropped again), and there is only one output bias."
-                .to_string(),
-            format!(
-                "W1: the article subtracts 0.4994 from every weight (not 0.1 * 0.4994), and \
-                 ignores that d loss/d w1k = delta1 * x_k scales with x = [1, 2, 3]. The true \
-                 d loss/d W1 = {}: the saturated sigmoids pass almost nothing back.",
-                fmt_tensor(self.grad("w1"))
-            ),
-        ]
     }
 }

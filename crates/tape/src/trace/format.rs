@@ -49,9 +49,18 @@ pub(crate) fn tensor(t: &TensorData, max: usize) -> String {
         return t.data.first().map_or_else(String::new, |&x| num(x));
     }
     if t.data.len() <= max {
-        let mut out = String::new();
-        nested(&t.shape, &t.data, &mut out);
-        return out;
+        // Nest only if the innermost lists are few too: a loaded shape such
+        // as [4294967296, 0] holds no values but would print 2^32 `[]`s.
+        let lists = t.shape[..t.shape.len() - 1]
+            .iter()
+            .try_fold(1usize, |n, &d| n.checked_mul(d));
+        if lists.is_some_and(|n| n <= max.max(1)) {
+            let mut out = String::new();
+            nested(&t.shape, &t.data, &mut out);
+            return out;
+        }
+        let parts: Vec<String> = t.data.iter().map(|&x| num(x)).collect();
+        return format!("[{}]", parts.join(", "));
     }
     let head: Vec<String> = t.data[..max].iter().map(|&x| num(x)).collect();
     format!(

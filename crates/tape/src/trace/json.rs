@@ -91,7 +91,18 @@ impl Trace {
 }
 
 fn check_tensor(t: &TensorData, what: &str) -> Result<(), String> {
-    let n: usize = t.shape.iter().product();
+    // A crafted shape can overflow the element count: checked, so that it is
+    // an error here rather than a panic (or a wrapped count) later.
+    let n = t
+        .shape
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .ok_or_else(|| {
+            format!(
+                "{what} has shape {:?}, whose element count overflows",
+                t.shape
+            )
+        })?;
     if n == t.data.len() {
         Ok(())
     } else {
