@@ -1,8 +1,12 @@
 //! The command line, declared with clap.
 
+mod learn;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+pub use learn::{EvalArgs, Layers, PredictArgs, TourArgs, TrainArgs};
 
 const LANGUAGE: &str = "\
 EXPRESSIONS:
@@ -28,12 +32,15 @@ EXIT CODES:
 See docs/cli.md for the full grammar and the JSON format.";
 
 /// tapegrad: reverse-mode automatic differentiation you can watch.
+///
+/// With no command, takes a short tour: trains two small networks and
+/// writes plots, a model and a step-through page to ./tapegrad-out/.
 #[derive(Debug, Parser)]
 #[command(name = "tapegrad", version, after_long_help = LANGUAGE)]
 pub struct Cli {
-    /// What to do.
+    /// What to do (default: the tour).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// The subcommands.
@@ -54,6 +61,18 @@ pub enum Command {
     /// with more than one element is summed before backward.
     #[command(after_long_help = LANGUAGE)]
     Trace(TraceArgs),
+    /// The tour (what `tapegrad` with no command runs): the seed article's
+    /// 3-2-1 network and an MLP on two moons, trained and shown.
+    Tour(TourArgs),
+    /// Train an MLP on a built-in dataset or a CSV file; writes the model,
+    /// the loss curve, a decision boundary or fit plot, and a step-through.
+    ///
+    /// See docs/train.md.
+    Train(TrainArgs),
+    /// Score a saved model on a built-in dataset or a CSV file.
+    Eval(EvalArgs),
+    /// Write a saved model's predictions for the rows of a CSV file, as CSV.
+    Predict(PredictArgs),
 }
 
 /// The expression and its variables, common to every command.
@@ -119,10 +138,15 @@ mod tests {
     #[test]
     fn expressions_may_start_with_a_minus() {
         let cli = Cli::try_parse_from(["tapegrad", "grad", "-x^2", "--at", "x=3"]).unwrap();
-        let Command::Grad(args) = cli.command else {
+        let Some(Command::Grad(args)) = cli.command else {
             panic!("not grad")
         };
         assert_eq!(args.input.expr, "-x^2");
         assert_eq!(args.input.at, ["x=3"]);
+    }
+
+    #[test]
+    fn no_command_is_the_tour() {
+        assert!(Cli::try_parse_from(["tapegrad"]).unwrap().command.is_none());
     }
 }

@@ -2,13 +2,17 @@
 //! written: the content goes to a temporary file in the same directory,
 //! which then replaces the target in one rename.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::error::CliError;
 
 /// Writes `contents` to `path` atomically (temp file + rename).
 pub fn write_atomically(path: &Path, contents: &str) -> Result<(), CliError> {
+    write_bytes_atomically(path, contents.as_bytes())
+}
+
+/// Writes `contents` to `path` atomically (temp file + rename).
+pub fn write_bytes_atomically(path: &Path, contents: &[u8]) -> Result<(), CliError> {
     let io_error = |source| CliError::Io {
         path: path.to_path_buf(),
         source,
@@ -26,29 +30,7 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<(), CliError> {
         }
         Ok(_) => {}
     }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".tapegrad-");
-    #[cfg(unix)]
-    {
-        // Like a plain `File::create`: 0o666 minus the umask, rather than
-        // tempfile's private 0o600.
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    // tempfile names its temporary in the error; report just the cause.
-    let mut file = builder
-        .tempfile_in(dir)
-        .map_err(|e| io_error(std::io::Error::from(e.kind())))?;
-    if let Ok(existing) = std::fs::metadata(path) {
-        // Replacing a file keeps its permissions.
-        file.as_file()
-            .set_permissions(existing.permissions())
-            .map_err(io_error)?;
-    }
-    file.write_all(contents.as_bytes()).map_err(io_error)?;
-    file.as_file().sync_all().map_err(io_error)?;
-    file.persist(path).map_err(|e| io_error(e.error))?;
-    Ok(())
+    nn::atomic::write_atomically(path, contents).map_err(io_error)
 }
 
 #[cfg(test)]

@@ -1,10 +1,16 @@
 //! The subcommands, and what they share: reading the expression and its
 //! values and recording them on a tape.
 
+mod artifacts;
+pub mod eval;
 pub mod grad;
+pub mod predict;
+pub mod tour;
 pub mod trace;
+pub mod train;
 
 use std::collections::HashMap;
+use std::io::Write;
 
 use tape::{Tape, Var};
 
@@ -13,12 +19,36 @@ use crate::error::CliError;
 use crate::expr::{self, ast::Expr};
 use crate::value::{parse_bindings, Binding};
 
-/// Runs a subcommand; returns what it prints on standard output.
-pub fn run(command: &Command) -> Result<String, CliError> {
+/// Runs a subcommand (the tour if there is none), printing to `out` as it
+/// goes.
+pub fn run(command: Option<&Command>, out: &mut dyn Write) -> Result<(), CliError> {
     match command {
-        Command::Grad(args) => grad::run(args),
-        Command::Trace(args) => trace::run(args),
+        None => tour::run(&Default::default(), out),
+        Some(Command::Grad(args)) => print(out, &grad::run(args)?),
+        Some(Command::Trace(args)) => print(out, &trace::run(args)?),
+        Some(Command::Tour(args)) => tour::run(args, out),
+        Some(Command::Train(args)) => train::run(args, out),
+        Some(Command::Eval(args)) => eval::run(args, out),
+        Some(Command::Predict(args)) => predict::run(args, out),
     }
+}
+
+/// Writes `text` to standard output.
+pub fn print(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)
+}
+
+/// `println!` to a command's output, with write errors as [`CliError`]s.
+#[macro_export]
+macro_rules! say {
+    ($out:expr) => {
+        $crate::commands::print($out, "\n")
+    };
+    ($out:expr, $($arg:tt)*) => {
+        $crate::commands::print($out, &format!("{}\n", format!($($arg)*)))
+    };
 }
 
 /// A parsed expression and its parsed values.

@@ -8,7 +8,6 @@
 //! parameter, so a bad file leaves the model as it was.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use safetensors::tensor::TensorView;
@@ -114,6 +113,23 @@ fn from_le_bytes<T: Scalar>(bytes: &[u8], shape: &[usize]) -> Tensor<T> {
     Tensor::from_vec(data, shape.to_vec())
 }
 
+fn read_file(path: &Path) -> Result<Vec<u8>, CheckpointError> {
+    std::fs::read(path).map_err(|source| CheckpointError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The header's metadata of the safetensors bytes of `path`.
+fn header_metadata(path: &Path, bytes: &[u8]) -> Result<HashMap<String, String>, CheckpointError> {
+    let (_, header) =
+        SafeTensors::read_metadata(bytes).map_err(|source| CheckpointError::Format {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(header.metadata().clone().unwrap_or_default())
+}
+
 impl<T: Scalar> ParamStore<T> {
     /// Saves every parameter (frozen or not) under its name.
     ///
@@ -130,6 +146,37 @@ impl<T: Scalar> ParamStore<T> {
     /// assert_eq!(store.value(w).data(), &[1.5, -2.0]);
     /// ```
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), CheckpointError> {
+        self.save_with_metadata(path, &HashMap::new())
+    }
+
+    /// Saves every parameter like [`ParamStore::save`], and stores
+    /// `metadata` (string keys and values) in the file's header, next to
+    /// the `format = pt` entry that PyTorch expects (a `format` key in
+    /// `metadata` is ignored). Read it back with
+    /// [`ParamStore::read_metadata`] or [`ParamStore::load_with_metadata`].
+    ///
+    /// Like `save`, it writes a temporary file next to `path` and renames
+    /// it into place.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use nn::ParamStore;
+    /// use tape::Tensor;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("model.safetensors");
+    /// let mut store = ParamStore::<f32>::new();
+    /// store.add("w", Tensor::from_vec(vec![1.5, -2.0], [2]));
+    /// let meta = HashMap::from([("layers".to_string(), "2,1".to_string())]);
+    /// store.save_with_metadata(&path, &meta).unwrap();
+    /// let read = ParamStore::<f32>::read_metadata(&path).unwrap();
+    /// assert_eq!(read["layers"], "2,1");
+    /// assert_eq!(read["format"], "pt");
+    /// ```
+    pub fn save_with_metadata(
+        &self,
+        path: impl AsRef<Path>,
+        metadata: &HashMap<String, String>,
+    ) -> Result<(), CheckpointError> {
         let path = path.as_ref();
         let io = |source| CheckpointError::Io {
             path: path.to_path_buf(),
@@ -150,22 +197,15 @@ impl<T: Scalar> ParamStore<T> {
                 .expect("a tensor's bytes match its shape");
             (*name, view)
         });
-        let meta = HashMap::from([("format".to_string(), "pt".to_string())]);
+        let mut meta = metadata.clone();
+        meta.insert("format".to_string(), "pt".to_string());
         let encoded = safetensors::serialize(views, Some(meta)).map_err(|source| {
             CheckpointError::Format {
                 path: path.to_path_buf(),
                 source,
             }
         })?;
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-        tmp.write_all(&encoded).map_err(io)?;
-        tmp.as_file().sync_all().map_err(io)?;
-        tmp.persist(path).map_err(|e| io(e.error))?;
-        Ok(())
+        crate::atomic::write_atomically(path, &encoded).map_err(io)
     }
 
     /// Loads every parameter from a checkpoint written by
@@ -174,15 +214,47 @@ impl<T: Scalar> ParamStore<T> {
     /// fits the model.
     pub fn load(&mut self, path: impl AsRef<Path>) -> Result<(), CheckpointError> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| CheckpointError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = read_file(path)?;
         let loaded = self.parse(path, &bytes)?;
         for (id, value) in loaded {
             self.get_mut(id).value = value;
         }
         Ok(())
+    }
+
+    /// Loads every parameter like [`ParamStore::load`] and returns the
+    /// metadata of the file's header (empty if it has none). Nothing
+    /// changes unless the whole file fits the model.
+    pub fn load_with_metadata(
+        &mut self,
+        path: impl AsRef<Path>,
+    ) -> Result<HashMap<String, String>, CheckpointError> {
+        let path = path.as_ref();
+        let bytes = read_file(path)?;
+        let loaded = self.parse(path, &bytes)?;
+        let metadata = header_metadata(path, &bytes)?;
+        for (id, value) in loaded {
+            self.get_mut(id).value = value;
+        }
+        Ok(metadata)
+    }
+
+    /// The metadata (string keys and values) in the header of a
+    /// safetensors file, without decoding its tensors or needing a model:
+    /// read it to learn how to build the model a checkpoint belongs to.
+    /// A file without metadata gives an empty map; a file that is not
+    /// valid safetensors is a [`CheckpointError::Format`].
+    pub fn read_metadata(
+        path: impl AsRef<Path>,
+    ) -> Result<HashMap<String, String>, CheckpointError> {
+        let path = path.as_ref();
+        let bytes = read_file(path)?;
+        // Validates the header and the tensors' byte ranges as a whole.
+        SafeTensors::deserialize(&bytes).map_err(|source| CheckpointError::Format {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        header_metadata(path, &bytes)
     }
 
     /// Checks and decodes a whole checkpoint against this store's parameters.

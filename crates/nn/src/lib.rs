@@ -48,6 +48,13 @@
 
 #![deny(missing_docs)]
 
+pub mod atomic;
+
+// The README's examples (tape and nn) run as doc-tests too.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 mod checkpoint;
 pub mod data;
 mod init;

@@ -165,3 +165,83 @@ fn a_missing_file_is_an_io_error() {
     let err = store.save("/nonexistent/dir/m.safetensors").unwrap_err();
     assert!(matches!(err, CheckpointError::Io { .. }));
 }
+
+#[test]
+fn metadata_round_trips_beside_the_tensors() {
+    use std::collections::HashMap;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.safetensors");
+    let saved = model::<f32>(1);
+    let meta = HashMap::from([
+        ("arch".to_string(), r#"{"layers":[3,4,2]}"#.to_string()),
+        ("format".to_string(), "ignored".to_string()),
+    ]);
+    saved.save_with_metadata(&path, &meta).unwrap();
+
+    // Readable without a model, and by any safetensors reader.
+    let read = ParamStore::<f32>::read_metadata(&path).unwrap();
+    assert_eq!(read.len(), 2);
+    assert_eq!(read["arch"], r#"{"layers":[3,4,2]}"#);
+    assert_eq!(read["format"], "pt");
+    let bytes = std::fs::read(&path).unwrap();
+    let (_, header) = SafeTensors::read_metadata(&bytes).unwrap();
+    assert_eq!(header.metadata().as_ref().unwrap()["arch"], read["arch"]);
+
+    let mut other = model::<f32>(2);
+    let loaded = other.load_with_metadata(&path).unwrap();
+    assert_eq!(loaded, read);
+    assert_eq!(values(&saved), values(&other));
+
+    // A checkpoint saved without metadata has only the format entry.
+    saved.save(&path).unwrap();
+    let plain = ParamStore::<f32>::read_metadata(&path).unwrap();
+    assert_eq!(
+        plain,
+        HashMap::from([("format".to_string(), "pt".to_string())])
+    );
+}
+
+#[test]
+fn metadata_of_corrupt_or_mismatched_files_is_an_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.safetensors");
+    let good = good_bytes();
+    std::fs::write(&path, &good[..good.len() - 3]).unwrap();
+    let err = ParamStore::<f32>::read_metadata(&path).unwrap_err();
+    assert!(matches!(err, CheckpointError::Format { .. }), "{err}");
+    std::fs::write(&path, b"not a checkpoint").unwrap();
+    let err = ParamStore::<f32>::read_metadata(&path).unwrap_err();
+    assert!(matches!(err, CheckpointError::Format { .. }), "{err}");
+    let err = ParamStore::<f32>::read_metadata(dir.path().join("none")).unwrap_err();
+    assert!(matches!(err, CheckpointError::Io { .. }), "{err}");
+
+    // A file of another architecture: nothing is loaded.
+    let mut other_shape = ParamStore::<f32>::new();
+    Mlp::new(&[3, 5, 2], Activation::Tanh).build(&mut other_shape, &mut StdRng::seed_from_u64(0));
+    other_shape
+        .save_with_metadata(&path, &Default::default())
+        .unwrap();
+    let mut target = model::<f32>(3);
+    let before = values(&target);
+    let err = target.load_with_metadata(&path).unwrap_err();
+    assert!(matches!(err, CheckpointError::Shape { .. }), "{err}");
+    assert_eq!(values(&target), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_saved_checkpoint_is_not_private_and_a_replaced_one_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let plain = dir.path().join("plain");
+    std::fs::File::create(&plain).unwrap();
+    let mut store = nn::ParamStore::<f32>::new();
+    store.add("w", tape::Tensor::from_vec(vec![1.0, 2.0], [2]));
+    let path = dir.path().join("model.safetensors");
+    store.save(&path).unwrap();
+    assert_eq!(mode(&path), mode(&plain));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    store.save(&path).unwrap();
+    assert_eq!(mode(&path), 0o644);
+}

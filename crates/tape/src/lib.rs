@@ -58,11 +58,6 @@
 
 #![deny(missing_docs)]
 
-// The README's example runs as a doc-test too.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;
-
 mod algebra;
 mod backward;
 pub mod check;
