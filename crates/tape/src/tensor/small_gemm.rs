@@ -58,27 +58,38 @@ fn tiles<T: Scalar>(
     b: &[T],
     c: &mut [T],
 ) {
+    // The rows of `a` for one tile, packed column by column (`MR` values
+    // per `p`, zero past the last row), so the inner loop reads them
+    // contiguously.
+    let mut apack = pool::filled(MR * k, T::zero());
     for i0 in (0..m).step_by(MR) {
         let mr = MR.min(m - i0);
+        for (p, ap) in apack.chunks_exact_mut(MR).enumerate() {
+            for (ii, x) in ap.iter_mut().enumerate() {
+                *x = if ii < mr {
+                    a[(i0 + ii) * rsa + p * csa]
+                } else {
+                    T::zero()
+                };
+            }
+        }
         for j0 in (0..n).step_by(NR) {
             let nr = NR.min(n - j0);
             let mut acc = [[T::zero(); NR]; MR];
-            if mr == MR && nr == NR {
-                // Full tile: fixed trip counts, so the inner loops vectorise.
-                for p in 0..k {
-                    let bv: &[T; NR] = b[p * n + j0..p * n + j0 + NR].try_into().unwrap();
-                    for (ii, row) in acc.iter_mut().enumerate() {
-                        let av = a[(i0 + ii) * rsa + p * csa];
-                        for (x, &y) in row.iter_mut().zip(bv) {
+            if nr == NR {
+                // Full width: fixed trip counts, so the inner loops vectorise.
+                for (p, ap) in apack.chunks_exact(MR).enumerate() {
+                    let bv: [T; NR] = b[p * n + j0..p * n + j0 + NR].try_into().unwrap();
+                    for (row, &av) in acc.iter_mut().zip(ap) {
+                        for (x, &y) in row.iter_mut().zip(&bv) {
                             *x = *x + av * y;
                         }
                     }
                 }
             } else {
-                for p in 0..k {
+                for (p, ap) in apack.chunks_exact(MR).enumerate() {
                     let bv = &b[p * n + j0..p * n + j0 + nr];
-                    for (ii, row) in acc.iter_mut().enumerate().take(mr) {
-                        let av = a[(i0 + ii) * rsa + p * csa];
+                    for (row, &av) in acc.iter_mut().zip(ap) {
                         for (x, &y) in row.iter_mut().zip(bv) {
                             *x = *x + av * y;
                         }
@@ -93,4 +104,5 @@ fn tiles<T: Scalar>(
             }
         }
     }
+    pool::recycle(&mut apack);
 }
