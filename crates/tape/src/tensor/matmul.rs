@@ -1,4 +1,6 @@
-//! Matrix products through a tuned kernel (matrixmultiply's sgemm/dgemm).
+//! Matrix products through a tuned kernel (matrixmultiply's sgemm/dgemm,
+//! threaded for big products), or the direct tiled kernel of `small_gemm`
+//! for tiny ones.
 //!
 //! Transposed operands are never copied: a transpose is just swapped strides
 //! handed to the kernel, which is what the matmul VJP relies on.
