@@ -2,53 +2,9 @@
 //! with a caret under the offending part, nothing on stdout, exit code 2,
 //! and never a panic.
 
-use std::process::{Command, Output};
+mod common;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tapegrad"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Runs `grad EXPR --at ..` (as JSON, so stdout must stay empty) and
-/// checks that it fails cleanly; returns stderr.
-fn fails(expr: &str, at: &[&str]) -> String {
-    let mut args = vec!["grad", expr, "--json"];
-    for a in at {
-        args.extend(["--at", a]);
-    }
-    let out = run(&args);
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{expr}: {stderr}");
-    assert!(out.stdout.is_empty(), "{expr}: stdout not empty");
-    assert!(!stderr.contains("panicked"), "{expr}: {stderr}");
-    assert!(stderr.starts_with("error: "), "{expr}: {stderr}");
-    stderr
-}
-
-/// Checks that `stderr` shows `input` and puts carets exactly under the
-/// first occurrence of `target` in it.
-fn points_at(stderr: &str, input: &str, target: &str) {
-    let start = input.find(target).expect("target in input");
-    points_at_offset(stderr, input, start, target.chars().count());
-}
-
-fn points_at_offset(stderr: &str, input: &str, start: usize, width: usize) {
-    let lines: Vec<&str> = stderr.lines().collect();
-    let shown = format!("   | {input}");
-    let i = lines
-        .iter()
-        .position(|l| *l == shown)
-        .unwrap_or_else(|| panic!("input not shown:\n{stderr}"));
-    let column = input[..start].chars().count();
-    let caret = format!("   | {}{}", " ".repeat(column), "^".repeat(width));
-    assert_eq!(lines[i + 1], caret, "\n{stderr}");
-    assert!(
-        stderr.contains(&format!("column {}", column + 1)),
-        "{stderr}"
-    );
-}
+use common::{fails, points_at, points_at_offset, run};
 
 #[test]
 fn syntax_errors() {

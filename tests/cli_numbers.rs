@@ -2,50 +2,10 @@
 //! `--at` value or in the expression, is an error with a caret under it,
 //! not a silent infinity. Large finite and tiny numbers still work.
 
-use std::process::{Command, Output};
+mod common;
 
+use common::{fails, grad, points_at};
 use serde_json::Value;
-
-fn grad(expr: &str, at: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tapegrad"));
-    cmd.args(["grad", expr, "--json"]);
-    for a in at {
-        cmd.args(["--at", a]);
-    }
-    cmd.output().unwrap()
-}
-
-/// Runs `grad`, checks it failed cleanly (exit 2, empty stdout, no panic)
-/// and returns stderr.
-fn fails(expr: &str, at: &[&str]) -> String {
-    let out = grad(expr, at);
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{expr} {at:?}: {stderr}");
-    assert!(out.stdout.is_empty(), "{expr} {at:?}: stdout not empty");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    stderr
-}
-
-/// Checks that `stderr` shows `input` with carets exactly under `target`
-/// and names its column.
-#[track_caller]
-fn points_at(stderr: &str, input: &str, target: &str) {
-    let start = input.find(target).expect("target in input");
-    let lines: Vec<&str> = stderr.lines().collect();
-    let shown = format!("   | {input}");
-    let i = lines
-        .iter()
-        .position(|l| *l == shown)
-        .unwrap_or_else(|| panic!("input not shown:\n{stderr}"));
-    let column = input[..start].chars().count();
-    let caret = format!("   | {}{}", " ".repeat(column), "^".repeat(target.len()));
-    assert_eq!(lines[i + 1], caret, "\n{stderr}");
-    assert!(
-        stderr.contains(&format!("column {}", column + 1)),
-        "{stderr}"
-    );
-}
 
 /// The value of `grad EXPR --at .. --json` as one number.
 fn value(expr: &str, at: &[&str]) -> f64 {

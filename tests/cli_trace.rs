@@ -1,16 +1,10 @@
 //! `tapegrad trace`: the terminal listing and the exported files.
 
 use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use common::run;
 use serde_json::Value;
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tapegrad"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()

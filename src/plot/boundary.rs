@@ -84,13 +84,7 @@ pub fn decision_boundary_png(
                 .label(format!("{} = {name}", model.spec.target))
                 .legend(move |(x, y)| Circle::new((x + 8, y), 4, color.filled()));
         }
-        chart
-            .configure_series_labels()
-            .label_font((FONT, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| err(&e))?;
+        super::draw_legend(&mut chart).map_err(|e| err(&e))?;
         root.present().map_err(|e| err(&e))?;
     }
     encode_png(&pixels, WIDTH, HEIGHT)

@@ -62,13 +62,7 @@ pub fn regression_fit_svg(model: &Model, x: &[f64], y: &[f64]) -> Result<String,
             .legend(|(x, y)| {
                 PathElement::new([(x, y), (x + 20, y)], class_color(3).stroke_width(3))
             });
-        chart
-            .configure_series_labels()
-            .label_font((FONT, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| err(&e))?;
+        super::draw_legend(&mut chart).map_err(|e| err(&e))?;
         root.present().map_err(|e| err(&e))?;
     }
     Ok(svg)

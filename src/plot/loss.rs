@@ -81,13 +81,7 @@ pub fn loss_curve_svg(history: &[EpochRecord], title: &str) -> Result<String, Cl
                             )
                         });
                 }
-                chart
-                    .configure_series_labels()
-                    .label_font((FONT, 14))
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(BLACK)
-                    .draw()
-                    .map_err(|e| err(&e))?;
+                super::draw_legend(&mut chart).map_err(|e| err(&e))?;
             }};
         }
         if log {

@@ -11,7 +11,11 @@ mod loss;
 
 use std::sync::OnceLock;
 
-use plotters::style::{register_font, FontStyle, RGBColor};
+use plotters::chart::ChartContext;
+use plotters::coord::CoordTranslate;
+use plotters::drawing::DrawingAreaErrorKind;
+use plotters::prelude::DrawingBackend;
+use plotters::style::{register_font, Color, FontStyle, RGBColor, BLACK, WHITE};
 
 pub use boundary::decision_boundary_png;
 pub use fit::regression_fit_svg;
@@ -44,6 +48,22 @@ fn plot_error(what: &str) -> impl Fn(&dyn std::fmt::Display) -> CliError + '_ {
         what: what.to_string(),
         message: e.to_string(),
     }
+}
+
+/// Draws a chart's series legend in the style every plot shares.
+fn draw_legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
 }
 
 /// The colour of class `i` (matplotlib's "tab10").
