@@ -75,7 +75,7 @@ impl Progress {
                 total,
                 every,
             } => {
-                if epoch % *every == 0 || epoch == *total {
+                if epoch.is_multiple_of(*every) || epoch == *total {
                     eprintln!("  {label}: epoch {epoch}/{total}  {message}");
                 }
             }

@@ -143,12 +143,10 @@ fn small_training_steps_allocate_nothing_after_warm_up() {
     assert_no_allocations(&[MLP_SEED, MLP_SMALL]);
 }
 
-/// Not met yet (issue 7): the medium and large steps go through
-/// matrixmultiply's tuned kernel, which allocates its packing buffer on
-/// every call (8 allocations per step, one per product). Run with
-/// `cargo test --release --test alloc_steady_state -- --ignored`.
+/// The medium and large steps go through the blocked matmul kernel on both
+/// threads: its packing buffers are per thread and reused, and its worker
+/// threads are started during the warm-up.
 #[test]
-#[ignore = "open target of issue 7: the gemm kernel allocates packing buffers (8 per step)"]
 fn large_training_steps_allocate_nothing_after_warm_up() {
     assert_no_allocations(&[MLP_MEDIUM, MLP_LARGE]);
 }

@@ -79,5 +79,6 @@ pub use ops::CustomOp;
 pub use scalar::Scalar;
 pub use shape::{Dims, Shape};
 pub use tape::{NodeId, Tape, Var};
+pub use tensor::gemm::{kernel_isa as matmul_kernel_isa, matmul_threads};
 pub use tensor::Tensor;
 pub use trace::{Anomaly, Trace, TraceError};

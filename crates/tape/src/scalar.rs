@@ -8,44 +8,39 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal, Uniform};
 
 mod sealed {
-    pub trait Sealed {}
-    impl Sealed for f32 {}
-    impl Sealed for f64 {}
+    use crate::tensor::gemm::{f32_kernel, f64_kernel, Kernel};
+
+    /// Implemented for `f32` and `f64` only; carries what the kernels need
+    /// per type without making it public API.
+    pub trait Sealed: Sized {
+        /// The matrix-multiply microkernel for this type on this CPU, for
+        /// products with `n` columns.
+        fn gemm_kernel(n: usize) -> Kernel<Self>;
+    }
+
+    impl Sealed for f32 {
+        fn gemm_kernel(n: usize) -> Kernel<Self> {
+            f32_kernel(n)
+        }
+    }
+
+    impl Sealed for f64 {
+        fn gemm_kernel(n: usize) -> Kernel<Self> {
+            f64_kernel(n)
+        }
+    }
 }
 
 /// A floating-point element type: `f32` (fast) or `f64` (for gradient checks).
 ///
 /// It is a num-traits [`Float`] plus the few things the kernels need that
-/// `Float` does not give: a tuned matrix multiply and random sampling. The
+/// `Float` does not give: a matrix-multiply kernel and random sampling. The
 /// trait is sealed; it is implemented for `f32` and `f64`.
 pub trait Scalar:
     Float + FromPrimitive + Sum + Debug + Display + Default + Send + Sync + 'static + sealed::Sealed
 {
     /// The type's name, `"f32"` or `"f64"`, as shown in messages and exports.
     const NAME: &'static str;
-
-    /// `c = alpha * a @ b + beta * c` on strided matrices (`m x k` times `k x n`).
-    ///
-    /// # Safety
-    /// The pointers and strides must describe valid matrices of the given
-    /// sizes; `c` must not alias `a` or `b`. Strides are in elements.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gemm(
-        m: usize,
-        k: usize,
-        n: usize,
-        alpha: Self,
-        a: *const Self,
-        rsa: isize,
-        csa: isize,
-        b: *const Self,
-        rsb: isize,
-        csb: isize,
-        beta: Self,
-        c: *mut Self,
-        rsc: isize,
-        csc: isize,
-    );
 
     /// One sample of the uniform distribution on `[low, high)`.
     fn sample_uniform<R: Rng + ?Sized>(rng: &mut R, low: Self, high: Self) -> Self;
@@ -61,29 +56,9 @@ pub trait Scalar:
 }
 
 macro_rules! impl_scalar {
-    ($t:ty, $name:literal, $gemm:path) => {
+    ($t:ty, $name:literal) => {
         impl Scalar for $t {
             const NAME: &'static str = $name;
-
-            unsafe fn gemm(
-                m: usize,
-                k: usize,
-                n: usize,
-                alpha: Self,
-                a: *const Self,
-                rsa: isize,
-                csa: isize,
-                b: *const Self,
-                rsb: isize,
-                csb: isize,
-                beta: Self,
-                c: *mut Self,
-                rsc: isize,
-                csc: isize,
-            ) {
-                // SAFETY: forwarded; the caller upholds matrixmultiply's contract.
-                unsafe { $gemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc) }
-            }
 
             fn sample_uniform<R: Rng + ?Sized>(rng: &mut R, low: Self, high: Self) -> Self {
                 Uniform::new(low, high)
@@ -106,5 +81,5 @@ macro_rules! impl_scalar {
     };
 }
 
-impl_scalar!(f32, "f32", matrixmultiply::sgemm);
-impl_scalar!(f64, "f64", matrixmultiply::dgemm);
+impl_scalar!(f32, "f32");
+impl_scalar!(f64, "f64");

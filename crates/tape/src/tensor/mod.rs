@@ -7,6 +7,7 @@
 
 mod elementwise;
 mod format;
+pub(crate) mod gemm;
 mod layout;
 mod matmul;
 pub(crate) mod pool;

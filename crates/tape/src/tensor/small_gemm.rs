@@ -1,8 +1,7 @@
-//! The direct matrix product for tiny matrices.
+//! The direct matrix product for tiny matrices and single rows.
 //!
-//! Below a few tens of thousands of multiply-adds, packing panels for the
-//! tuned kernel costs more than the product itself and needs scratch memory
-//! on every call. This kernel computes `MR x NR` tiles of the output in
+//! Below a few hundred multiply-adds, packing panels for the blocked
+//! kernel (`gemm`) costs more than the product itself. This kernel computes `MR x NR` tiles of the output in
 //! local accumulators (which the compiler keeps in vector registers) and
 //! needs no heap memory unless `op(b)` must be made row-contiguous first
 //! (then a buffer from the tensor cache). It is compiled for several

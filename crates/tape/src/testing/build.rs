@@ -92,7 +92,7 @@ impl<'c> Builder<'c> {
     /// shrinking makes chains; odd picks reach back to any value.
     fn operand(&self, pick: u8) -> usize {
         let n = self.values.len();
-        if pick % 2 == 0 {
+        if pick.is_multiple_of(2) {
             n - 1
         } else {
             (pick as usize / 2) % n
@@ -364,7 +364,7 @@ fn reshape_target(s: &Shape, pick: u8) -> Shape {
     let n = s.numel();
     let mut options: Vec<Vec<usize>> = vec![vec![n], vec![1, n], vec![n, 1]];
     for d in 2..n {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             options.push(vec![d, n / d]);
             options.push(vec![n / d, 1, d]);
         }
