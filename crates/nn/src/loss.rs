@@ -36,7 +36,8 @@ fn same_shape<T: Scalar>(loss: &str, a: Var<'_, T>, b: Var<'_, T>) {
     );
 }
 
-/// Mean squared error: `reduce((pred - target)²)`.
+/// Mean squared error: `reduce((pred - target)²)`, recorded as one fused
+/// node ([`Var::squared_error_mean`] or [`Var::squared_error_sum`]).
 ///
 /// ```
 /// use nn::loss::{mse, Reduction};
@@ -51,7 +52,11 @@ fn same_shape<T: Scalar>(loss: &str, a: Var<'_, T>, b: Var<'_, T>) {
 #[track_caller]
 pub fn mse<'t, T: Scalar>(pred: Var<'t, T>, target: Var<'t, T>, r: Reduction) -> Var<'t, T> {
     same_shape("mse", pred, target);
-    r.apply((pred - target).square())
+    // One fused node, the value and gradient of `reduce((pred - target)²)`.
+    match r {
+        Reduction::Mean => pred.squared_error_mean(target),
+        Reduction::Sum => pred.squared_error_sum(target),
+    }
 }
 
 /// `softplus(z) = ln(1 + e^z)`, computed as `m + ln(e^-m + e^(z - m))` with

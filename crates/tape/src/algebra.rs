@@ -63,6 +63,32 @@ pub trait Algebra<T: Scalar>: Sized + Clone {
     fn index_rows(&self, indices: &[usize]) -> Self;
     /// Scatter-add rows into `rows` zero rows.
     fn index_add_rows(&self, indices: &[usize], rows: usize) -> Self;
+
+    // Fused forms. Each has a default composed of the operations above (so
+    // a recorded implementation stays differentiable) and may be overridden
+    // by one pass over the data without temporaries.
+
+    /// [`Algebra::sum_to`] of an owned value: no copy when it already has
+    /// `shape` (a message computed by the rule itself, like a matmul's).
+    fn into_sum_to(self, shape: &Shape) -> Self {
+        if self.shape_of() == *shape {
+            self
+        } else {
+            self.sum_to(shape)
+        }
+    }
+    /// `self * step(x)`: the message through a ReLU of `x` (same shapes).
+    fn mul_step(&self, x: &Self) -> Self {
+        self.mul(&x.step())
+    }
+    /// `self * s * (1 - s)`: the message through a sigmoid with output `s`.
+    fn mul_sigmoid_slope(&self, s: &Self) -> Self {
+        self.mul(s).mul(&s.rsub_scalar(T::one()))
+    }
+    /// `self * (1 - t²)`: the message through a tanh with output `t`.
+    fn mul_tanh_slope(&self, t: &Self) -> Self {
+        self.mul(&t.mul(t).rsub_scalar(T::one()))
+    }
 }
 
 impl<T: Scalar> Algebra<T> for Tensor<T> {
@@ -134,5 +160,20 @@ impl<T: Scalar> Algebra<T> for Tensor<T> {
     }
     fn index_add_rows(&self, indices: &[usize], rows: usize) -> Self {
         Tensor::index_add_rows(self, indices, rows)
+    }
+    fn mul_step(&self, x: &Self) -> Self {
+        self.zip_map(x, "relu backward", |g, x| {
+            if x > T::zero() {
+                g
+            } else {
+                T::zero()
+            }
+        })
+    }
+    fn mul_sigmoid_slope(&self, s: &Self) -> Self {
+        self.zip_map(s, "sigmoid backward", |g, s| g * s * (T::one() - s))
+    }
+    fn mul_tanh_slope(&self, t: &Self) -> Self {
+        self.zip_map(t, "tanh backward", |g, t| g * (T::one() - t * t))
     }
 }

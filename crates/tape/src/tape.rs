@@ -35,7 +35,8 @@ impl fmt::Display for NodeId {
 /// One recorded step: the op, its inputs, and the value it produced.
 pub(crate) struct Node<T: Scalar> {
     pub(crate) op: Op<T>,
-    pub(crate) parents: SmallVec<[NodeId; 2]>,
+    /// Up to 4 inputs live inline (in the space the heap pointer takes anyway).
+    pub(crate) parents: SmallVec<[NodeId; 4]>,
     pub(crate) value: Tensor<T>,
     /// Whether gradient messages flow into this node (it depends on a variable).
     pub(crate) requires_grad: bool,
@@ -194,7 +195,7 @@ impl<T: Scalar> Tape<T> {
     pub(crate) fn push(
         &self,
         op: Op<T>,
-        parents: SmallVec<[NodeId; 2]>,
+        parents: SmallVec<[NodeId; 4]>,
         value: Tensor<T>,
         requires_grad: bool,
     ) -> Var<'_, T> {

@@ -9,7 +9,8 @@ use crate::{Bound, Init, Module, ParamId, ParamStore};
 ///
 /// The weight has PyTorch's layout `[out, in]` (so a checkpoint's
 /// `NAME.weight` and `NAME.bias` load into `torch.nn.Linear` unchanged);
-/// the product uses a transposed matmul without copying it.
+/// the product uses a transposed matmul without copying it. With a bias,
+/// the layer records one fused [`Var::linear`] node.
 #[derive(Clone, Debug)]
 pub struct Linear {
     /// The weight, shape `[out, in]`.
@@ -80,10 +81,11 @@ impl<T: Scalar> Module<T> for Linear {
             self.in_features,
             dims
         );
-        let y = x.matmul_t(false, p[self.weight], true);
+        // With a bias: one fused `linear` node (the product, then the bias
+        // added in place), the same value and gradients as matmul + add.
         match self.bias {
-            Some(b) => y + p[b],
-            None => y,
+            Some(b) => x.linear(p[self.weight], p[b]),
+            None => x.matmul_t(false, p[self.weight], true),
         }
     }
 

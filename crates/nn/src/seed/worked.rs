@@ -11,7 +11,6 @@ use std::fmt::Write;
 use tape::{Message, NodeId, Observer, Tape, Tensor};
 
 use super::{fmt_num, fmt_tensor, worked_example_data, SeedNet};
-use crate::loss::{mse, Reduction};
 use crate::optim::{Optimizer, Sgd};
 use crate::{Module, ParamStore};
 
@@ -128,7 +127,9 @@ pub fn run() -> WorkedExample {
     let x = tape.constant(data.x).label("x");
     let y = tape.constant(data.y).label("y");
     let a2 = net.forward(x, &bound);
-    let loss = mse(a2, y, Reduction::Mean).label("loss");
+    // The loss spelled out as sub, square, mean (what `mse` computes in one
+    // fused node), so the walk-through shows each of its messages.
+    let loss = (a2 - y).square().mean().label("loss");
 
     let forward = tape
         .node_ids()

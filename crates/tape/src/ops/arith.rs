@@ -34,8 +34,12 @@ impl<T: Scalar> Rule<T> for Sub {
         x[0].sub(x[1])
     }
     fn vjp<A: Algebra<T>>(&self, x: &[&A], _out: &A, g: &A, wrt: usize) -> Option<A> {
-        let m = g.sum_to(&x[wrt].shape_of());
-        Some(if wrt == 0 { m } else { m.neg() })
+        let shape = x[wrt].shape_of();
+        Some(if wrt == 0 {
+            g.sum_to(&shape)
+        } else {
+            g.neg().into_sum_to(&shape)
+        })
     }
 }
 
@@ -51,7 +55,7 @@ impl<T: Scalar> Rule<T> for Mul {
     }
     fn vjp<A: Algebra<T>>(&self, x: &[&A], _out: &A, g: &A, wrt: usize) -> Option<A> {
         let other = x[1 - wrt];
-        Some(g.mul(other).sum_to(&x[wrt].shape_of()))
+        Some(g.mul(other).into_sum_to(&x[wrt].shape_of()))
     }
 }
 
@@ -71,7 +75,7 @@ impl<T: Scalar> Rule<T> for Div {
         } else {
             g.mul(out).div(x[1]).neg()
         };
-        Some(m.sum_to(&x[wrt].shape_of()))
+        Some(m.into_sum_to(&x[wrt].shape_of()))
     }
 }
 

@@ -37,7 +37,8 @@ impl<T: Scalar> Rule<T> for MatMul {
         };
         // A plain matrix used against a batch received one product per
         // batch entry: sum them.
-        Some(m.sum_to(&x[wrt].shape_of()))
+        // (Usually it is already the input's shape: no copy then.)
+        Some(m.into_sum_to(&x[wrt].shape_of()))
     }
 }
 

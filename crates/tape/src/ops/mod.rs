@@ -6,6 +6,7 @@
 
 mod arith;
 mod custom;
+mod fused;
 mod linalg;
 mod overload;
 mod reduce;
@@ -128,6 +129,8 @@ builtin_ops! {
     Pad(shape::Pad),
     IndexRows(shape::IndexRows),
     IndexAddRows(shape::IndexAddRows),
+    Linear(fused::Linear),
+    SquaredError(fused::SquaredError),
 }
 
 impl<T: Scalar> Tape<T> {

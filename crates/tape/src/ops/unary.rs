@@ -64,21 +64,21 @@ unary_rule! {
     /// `1 / (1 + e^-x)`. d/dx = s (1 - s) with s the output.
     Sigmoid, "sigmoid",
     forward: |x| x.sigmoid(),
-    vjp: |x, out, g| Some(g.mul(out).mul(&out.rsub_scalar(T::one())))
+    vjp: |x, out, g| Some(g.mul_sigmoid_slope(out))
 }
 
 unary_rule! {
     /// `max(x, 0)`. d/dx = 1 for x > 0, else 0 (0 at the kink).
     Relu, "relu",
     forward: |x| x.relu(),
-    vjp: |x, out, g| Some(g.mul(&x.step()))
+    vjp: |x, out, g| Some(g.mul_step(x))
 }
 
 unary_rule! {
     /// `tanh x`. d/dx = 1 - tanh² x = 1 - out².
     Tanh, "tanh",
     forward: |x| x.tanh(),
-    vjp: |x, out, g| Some(g.mul(&out.mul(out).rsub_scalar(T::one())))
+    vjp: |x, out, g| Some(g.mul_tanh_slope(out))
 }
 
 unary_rule! {

@@ -97,6 +97,27 @@ impl<T: Scalar> Tensor<T> {
         }
     }
 
+    /// `self[i, :] += row` for every row `i` of a matrix, in place: a bias
+    /// added to each row of a `[batch, n]` result (`row` has shape `[n]`).
+    #[track_caller]
+    pub(crate) fn add_row_assign(&mut self, row: &Tensor<T>) {
+        let n = row.numel();
+        assert!(
+            self.rank() == 2 && self.dims()[1] == n && row.rank() == 1,
+            "add_row_assign: cannot add a row of shape {:?} to each row of {:?}",
+            row.shape,
+            self.shape
+        );
+        if n == 0 {
+            return;
+        }
+        for out in self.data.chunks_exact_mut(n) {
+            for (o, &b) in out.iter_mut().zip(row.data.iter()) {
+                *o = *o + b;
+            }
+        }
+    }
+
     /// `self + other`, broadcasting.
     #[track_caller]
     pub fn add(&self, other: &Tensor<T>) -> Tensor<T> {
@@ -173,7 +194,15 @@ impl<T: Scalar> Tensor<T> {
 
     /// `x^n` elementwise for an integer exponent.
     pub fn powi(&self, n: i32) -> Tensor<T> {
-        self.map(|x| x.powi(n))
+        // The small exponents as products (`powi` with a run-time exponent
+        // is a library call per element); the same values as `powi` gives.
+        match n {
+            0 => self.map(|_| T::one()),
+            1 => self.map(|x| x),
+            2 => self.map(|x| x * x),
+            3 => self.map(|x| x * x * x),
+            _ => self.map(|x| x.powi(n)),
+        }
     }
 
     /// `|x|` elementwise.

@@ -83,29 +83,42 @@ impl<T> Pool<T> {
     }
 }
 
+/// An empty cached buffer with room for `n > 1` elements.
+fn buffer<T: Scalar>(n: usize) -> Vec<T> {
+    with_local(|p: &mut Pool<T>| p.take(n))
+        .unwrap_or_else(|| Vec::with_capacity(n.next_power_of_two()))
+}
+
 /// Empty storage with room for `n` elements (inline if `n <= 1`).
 pub(crate) fn with_capacity<T: Scalar>(n: usize) -> Data<T> {
     if n <= 1 {
         return Data::new();
     }
-    let buffer = with_local(|p: &mut Pool<T>| p.take(n))
-        .unwrap_or_else(|| Vec::with_capacity(n.next_power_of_two()));
-    Data::from_vec(buffer)
+    Data::from_vec(buffer(n))
 }
 
 /// Storage of `n` copies of `value`.
 pub(crate) fn filled<T: Scalar>(n: usize, value: T) -> Data<T> {
-    let mut data = with_capacity(n);
-    data.resize(n, value);
-    data
+    if n <= 1 {
+        return Data::from_elem(value, n);
+    }
+    // Filled as a `Vec` (a plain memset-like loop), then handed over.
+    let mut v = buffer(n);
+    v.resize(n, value);
+    Data::from_vec(v)
 }
 
 /// Storage of the `n` items of `items` (which must yield exactly `n`).
 pub(crate) fn collect<T: Scalar>(n: usize, items: impl Iterator<Item = T>) -> Data<T> {
-    let mut data = with_capacity(n);
-    data.extend(items);
-    debug_assert_eq!(data.len(), n);
-    data
+    if n <= 1 {
+        return items.collect();
+    }
+    // Extending a `Vec` from a slice-based iterator (map, zip) compiles to
+    // a vectorised loop; `SmallVec::extend` checks capacity per element.
+    let mut v = buffer(n);
+    v.extend(items);
+    debug_assert_eq!(v.len(), n);
+    Data::from_vec(v)
 }
 
 /// Storage holding a copy of `values`.

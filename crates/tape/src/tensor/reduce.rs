@@ -17,6 +17,26 @@ impl<T: Scalar> Tensor<T> {
         Tensor::scalar(self.data.iter().copied().sum::<T>() / n)
     }
 
+    /// `Σ (self - other)²` over all elements, summed in order (the same
+    /// value as `self.sub(other).powi(2).sum_all()`, in one pass).
+    ///
+    /// # Panics
+    /// If the shapes differ.
+    #[track_caller]
+    pub(crate) fn squared_distance(&self, other: &Tensor<T>) -> T {
+        assert!(
+            self.shape == other.shape,
+            "squared_error: predictions have shape {:?} but targets have shape {:?}",
+            self.shape,
+            other.shape
+        );
+        self.data
+            .iter()
+            .zip(other.data.iter())
+            .map(|(&a, &b)| (a - b) * (a - b))
+            .sum()
+    }
+
     /// The sum along `axis`; with `keepdim` the axis stays with size 1.
     #[track_caller]
     pub fn sum_axis(&self, axis: usize, keepdim: bool) -> Tensor<T> {
