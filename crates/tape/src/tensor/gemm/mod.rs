@@ -24,7 +24,7 @@ mod pack;
 mod threads;
 
 use std::cell::RefCell;
-use std::mem::size_of;
+use std::mem::{size_of, MaybeUninit};
 
 pub use kernel::Kernel;
 pub(crate) use kernel::{f32_kernel, f64_kernel};
@@ -77,7 +77,8 @@ impl<T> Out<T> {
 
 /// `c = op(a) @ op(b)`: `op(a)` is `m x k` with strides `[rsa, csa]` in `a`,
 /// `op(b)` is `k x n` with strides `[rsb, csb]` in `b`, and `c` is `m x n`,
-/// row-major, overwritten (its previous contents are ignored).
+/// row-major, written without being read (it may be uninitialised); every
+/// element is initialised on return.
 ///
 /// # Panics
 /// If a slice is too short for the sizes and strides given.
@@ -90,7 +91,7 @@ pub(crate) fn gemm<T: Scalar>(
     [rsa, csa]: [usize; 2],
     b: &[T],
     [rsb, csb]: [usize; 2],
-    c: &mut [T],
+    c: &mut [MaybeUninit<T>],
 ) {
     let last = |rows: usize, cols: usize, rs: usize, cs: usize| (rows - 1) * rs + (cols - 1) * cs;
     assert_eq!(c.len(), m * n, "gemm: output buffer of the wrong size");
@@ -98,7 +99,9 @@ pub(crate) fn gemm<T: Scalar>(
         return;
     }
     if k == 0 {
-        c.fill(T::zero());
+        c.iter_mut().for_each(|x| {
+            x.write(T::zero());
+        });
         return;
     }
     assert!(
@@ -116,7 +119,7 @@ pub(crate) fn gemm<T: Scalar>(
         rs: rsb,
         cs: csb,
     };
-    let out = Out(c.as_mut_ptr());
+    let out = Out(c.as_mut_ptr().cast::<T>());
 
     let by_rows = m >= n;
     let (len, unit) = if by_rows { (m, kern.mr) } else { (n, kern.nr) };
@@ -217,16 +220,8 @@ unsafe fn blocked<T: Scalar>(
                                     // An edge tile: compute it whole on the
                                     // stack, keep the part inside `c`.
                                     (kern.run)(kc, ap, bp, tile.as_mut_ptr(), nr, false);
-                                    for i in 0..live_m {
-                                        let src = &tile[i * nr..i * nr + live_n];
-                                        let dst =
-                                            std::slice::from_raw_parts_mut(cp.add(i * ldc), live_n);
-                                        if accumulate {
-                                            dst.iter_mut().zip(src).for_each(|(o, &s)| *o = *o + s);
-                                        } else {
-                                            dst.copy_from_slice(src);
-                                        }
-                                    }
+                                    let live = [live_m, live_n];
+                                    write_edge(&tile, nr, live, cp, ldc, accumulate);
                                 }
                             }
                         }
@@ -235,6 +230,35 @@ unsafe fn blocked<T: Scalar>(
             }
         }
     });
+}
+
+/// Writes (or adds, after the first depth block) the live `rows x cols`
+/// part of an edge tile computed on the stack into `c`.
+///
+/// # Safety
+/// `c` addresses a writable `rows x cols` region with row stride `ldc`,
+/// initialised if `accumulate`.
+unsafe fn write_edge<T: Scalar>(
+    tile: &[T],
+    nr: usize,
+    [rows, cols]: [usize; 2],
+    c: *mut T,
+    ldc: usize,
+    accumulate: bool,
+) {
+    for i in 0..rows {
+        let src = &tile[i * nr..i * nr + cols];
+        // SAFETY: row `i` of the region (see above).
+        unsafe {
+            let dst = c.add(i * ldc);
+            if accumulate {
+                let dst = std::slice::from_raw_parts_mut(dst, cols);
+                dst.iter_mut().zip(src).for_each(|(o, &s)| *o = *o + s);
+            } else {
+                std::ptr::copy_nonoverlapping(src.as_ptr(), dst, cols);
+            }
+        }
+    }
 }
 
 /// The instruction set whose microkernel matrix products of `T` use on
@@ -296,8 +320,10 @@ mod tests {
         let sa = if ta { [1, m] } else { [k, 1] };
         let sb = if tb { [1, k] } else { [n, 1] };
         // Garbage in `c` first: the product overwrites it.
-        let mut c = vec![T::from_f64_lossy(f64::NAN); m * n];
+        let mut c = vec![MaybeUninit::new(T::from_f64_lossy(f64::NAN)); m * n];
         gemm(m, k, n, &a, sa, &b, sb, &mut c);
+        // SAFETY: `gemm` initialises every element (and these were anyway).
+        let c: Vec<T> = c.into_iter().map(|x| unsafe { x.assume_init() }).collect();
         let wide = |v: &[T]| v.iter().map(|x| x.to_f64_lossy()).collect::<Vec<_>>();
         let expect = reference(m, k, n, &wide(&a), sa, &wide(&b), sb);
         let tol = if T::NAME == "f32" { 1e-4 } else { 1e-12 } * (k as f64).sqrt();
@@ -333,9 +359,10 @@ mod tests {
 
     #[test]
     fn empty_depth_gives_zeros() {
-        let mut c = vec![7.0f32; 6];
+        let mut c = vec![MaybeUninit::new(7.0f32); 6];
         gemm(2, 0, 3, &[], [0, 1], &[], [3, 1], &mut c);
-        assert_eq!(c, vec![0.0; 6]);
+        // SAFETY: initialised (by the test, then by `gemm`).
+        assert!(c.iter().all(|x| unsafe { x.assume_init() } == 0.0));
     }
 
     #[test]
