@@ -142,6 +142,17 @@ impl<T: Scalar> Tensor<T> {
             let data = smallvec::smallvec![self.data.iter().copied().sum()];
             return Tensor::with_data(target.clone(), data);
         }
+        // The common case (a bias's gradient): `target` is this shape's
+        // trailing axes, so the sum adds whole rows.
+        let t = target.dims();
+        let t = &t[t.iter().position(|&d| d != 1).unwrap_or(t.len())..];
+        if target.numel() > 0 && !self.data.is_empty() && self.dims().ends_with(t) {
+            let mut data = pool::copy(&self.data[..target.numel()]);
+            for row in self.data.chunks_exact(target.numel()).skip(1) {
+                data.iter_mut().zip(row).for_each(|(d, &v)| *d = *d + v);
+            }
+            return Tensor::with_data(target.clone(), data);
+        }
         let dst = target.broadcast_strides(&self.shape);
         let src = self.shape.strides();
         let mut data = pool::filled(target.numel(), T::zero());
@@ -171,6 +182,27 @@ impl<T: Scalar> Tensor<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sum_to_trailing_axes_adds_rows() {
+        // [2, 2, 3] -> [3], [1, 3], [2, 3] and [1, 2, 3]: the row-adding path;
+        // [2, 1] the general one. Expected values summed by hand.
+        let x = Tensor::from_vec((1..=12).map(f64::from).collect(), [2, 2, 3]);
+        assert_eq!(x.sum_to(&Shape::new(&[3])).data(), &[22.0, 26.0, 30.0]);
+        assert_eq!(x.sum_to(&Shape::new(&[1, 3])).dims(), &[1, 3]);
+        assert_eq!(x.sum_to(&Shape::new(&[1, 3])).data(), &[22.0, 26.0, 30.0]);
+        assert_eq!(
+            x.sum_to(&Shape::new(&[2, 3])).data(),
+            &[8.0, 10.0, 12.0, 14.0, 16.0, 18.0]
+        );
+        assert_eq!(
+            x.sum_to(&Shape::new(&[1, 2, 3])).data(),
+            &[8.0, 10.0, 12.0, 14.0, 16.0, 18.0]
+        );
+        assert_eq!(x.sum_to(&Shape::new(&[2, 1])).data(), &[30.0, 48.0]);
+        let empty = Tensor::<f64>::zeros([0, 3]);
+        assert_eq!(empty.sum_to(&Shape::new(&[3])).data(), &[0.0, 0.0, 0.0]);
+    }
 
     fn m() -> Tensor<f64> {
         Tensor::from([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
