@@ -417,27 +417,54 @@ pub(crate) fn f64_kernel(n: usize) -> Kernel<f64> {
     )
 }
 
-/// Every `f32` kernel this CPU can run, best first (for tests).
-#[cfg(test)]
-pub(crate) fn all_f32() -> Vec<Kernel<f32>> {
-    let portable = Kernel {
-        mr: 4,
-        nr: 8,
-        run: sgemm_portable as KernelFn<f32>,
-        transpose8: transpose8_portable::<f32>,
-        isa: "portable",
+/// Every kernel of a type this CPU can run, best first (for tests).
+macro_rules! all_kernels {
+    ($name:ident, $t:ty, $select:ident, $portable:ident, [$pm:literal, $pn:literal],
+     $avx2:ident, [$am:literal, $an:literal], $transpose:path) => {
+        #[cfg(test)]
+        pub(crate) fn $name() -> Vec<Kernel<$t>> {
+            let mut all = vec![$select(usize::MAX), $select(1)];
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                all.push(Kernel {
+                    mr: $am,
+                    nr: $an,
+                    run: $avx2 as KernelFn<$t>,
+                    transpose8: $transpose,
+                    isa: "avx2",
+                });
+            }
+            all.push(Kernel {
+                mr: $pm,
+                nr: $pn,
+                run: $portable as KernelFn<$t>,
+                transpose8: transpose8_portable::<$t>,
+                isa: "portable",
+            });
+            all
+        }
     };
-    let mut all = vec![f32_kernel(usize::MAX), f32_kernel(1)];
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        all.push(Kernel {
-            mr: 6,
-            nr: 16,
-            run: sgemm_avx2 as KernelFn<f32>,
-            transpose8: avx::transpose8_f32,
-            isa: "avx2",
-        });
-    }
-    all.push(portable);
-    all
 }
+
+all_kernels!(
+    all_f32,
+    f32,
+    f32_kernel,
+    sgemm_portable,
+    [4, 8],
+    sgemm_avx2,
+    [6, 16],
+    avx::transpose8_f32
+);
+all_kernels!(
+    all_f64,
+    f64,
+    f64_kernel,
+    dgemm_portable,
+    [4, 4],
+    dgemm_avx2,
+    [6, 8],
+    avx::transpose8_f64
+);

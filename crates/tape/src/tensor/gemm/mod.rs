@@ -365,34 +365,46 @@ mod tests {
         assert!(c.iter().all(|x| unsafe { x.assume_init() } == 0.0));
     }
 
-    #[test]
-    fn fallback_kernels_match_too() {
-        // Every kernel this CPU can run, not only the best one.
+    /// Every kernel on one operand layout against the definition.
+    fn check_kernels<T: Scalar>(kernels: Vec<Kernel<T>>, ta: bool, tb: bool) {
         let mut rng = StdRng::seed_from_u64(12);
         let (m, k, n) = (29, 70, 41);
-        let a: Vec<f32> = (0..m * k).map(|_| rng.random_range(-1.0..1.0)).collect();
-        let b: Vec<f32> = (0..k * n).map(|_| rng.random_range(-1.0..1.0)).collect();
-        let wide = |v: &[f32]| v.iter().map(|&x| x as f64).collect::<Vec<_>>();
-        let expect = reference(m, k, n, &wide(&a), [k, 1], &wide(&b), [n, 1]);
-        for kern in kernel::all_f32() {
-            let mut c = vec![f32::NAN; m * n];
+        let a: Vec<T> = (0..m * k)
+            .map(|_| T::from_f64_lossy(rng.random_range(-1.0..1.0)))
+            .collect();
+        let b: Vec<T> = (0..k * n)
+            .map(|_| T::from_f64_lossy(rng.random_range(-1.0..1.0)))
+            .collect();
+        let sa = if ta { [1, m] } else { [k, 1] };
+        let sb = if tb { [1, k] } else { [n, 1] };
+        let wide = |v: &[T]| v.iter().map(|x| x.to_f64_lossy()).collect::<Vec<_>>();
+        let expect = reference(m, k, n, &wide(&a), sa, &wide(&b), sb);
+        for kern in kernels {
+            let mut c = vec![T::from_f64_lossy(f64::NAN); m * n];
+            let av = View {
+                ptr: a.as_ptr(),
+                rs: sa[0],
+                cs: sa[1],
+            };
+            let bv = View {
+                ptr: b.as_ptr(),
+                rs: sb[0],
+                cs: sb[1],
+            };
             // SAFETY: sizes and strides describe the vectors above.
-            unsafe {
-                let av = View {
-                    ptr: a.as_ptr(),
-                    rs: k,
-                    cs: 1,
-                };
-                let bv = View {
-                    ptr: b.as_ptr(),
-                    rs: n,
-                    cs: 1,
-                };
-                blocked(&kern, m, k, n, av, bv, c.as_mut_ptr(), n);
-            }
+            unsafe { blocked(&kern, m, k, n, av, bv, c.as_mut_ptr(), n) };
             for (x, y) in wide(&c).iter().zip(&expect) {
-                assert!((x - y).abs() < 1e-4, "{}: {x} vs {y}", kern.isa);
+                assert!((x - y).abs() < 1e-4, "{} {}: {x} vs {y}", T::NAME, kern.isa);
             }
+        }
+    }
+
+    #[test]
+    fn fallback_kernels_match_too() {
+        // Every kernel and transpose this CPU can run, not only the best.
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            check_kernels(kernel::all_f32(), ta, tb);
+            check_kernels(kernel::all_f64(), ta, tb);
         }
     }
 }
