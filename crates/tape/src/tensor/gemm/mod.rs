@@ -12,12 +12,15 @@
 //! - **no allocation per call**: packing buffers are kept per thread and
 //!   only grow, and the worker threads are started once (`threads`), so a
 //!   steady-state training step allocates nothing;
-//! - **AVX-512**: on CPUs that have it the microkernel is 12 x 32 (`f32`),
-//!   with AVX2+FMA and portable kernels as fallbacks chosen at run time.
+//! - **AVX-512**: on CPUs that have it the `f32` microkernel is 8 x 32 (16
+//!   x 16 for products at most 16 columns wide), with AVX2+FMA and portable
+//!   kernels as fallbacks chosen at run time.
 //!
 //! Big products are split into one part per thread, by rows of `c` (or by
 //! columns when `c` is wider than tall); each part runs the whole blocked
 //! algorithm on its own buffers, so threads never wait for each other.
+//! Splitting the longer side means each thread re-packs the smaller operand
+//! (`op(b)` for a row split), which costs little next to the product.
 
 mod kernel;
 mod pack;
