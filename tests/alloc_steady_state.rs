@@ -1,4 +1,5 @@
-//! A steady-state training step allocates nothing (issue 7).
+//! A steady-state training step, and a steady-state scalar chain (record +
+//! backward on a reset tape), allocate nothing (issue 7).
 //!
 //! A counting global allocator (delegating to the system allocator) counts
 //! every allocation, zeroed allocation and reallocation made by any thread
@@ -15,7 +16,8 @@ mod cases;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use cases::{MlpCase, MlpStep, MLP_LARGE, MLP_MEDIUM, MLP_SEED, MLP_SMALL};
+use cases::{chain_step, MlpCase, MlpStep, MLP_LARGE, MLP_MEDIUM, MLP_SEED, MLP_SMALL};
+use tape::Tape;
 
 /// Counts allocations and their bytes while `COUNTING` is set.
 struct CountingAlloc;
@@ -149,4 +151,39 @@ fn small_training_steps_allocate_nothing_after_warm_up() {
 #[test]
 fn large_training_steps_allocate_nothing_after_warm_up() {
     assert_no_allocations(&[MLP_MEDIUM, MLP_LARGE]);
+}
+
+/// The scalar chain of the benches: its nodes are compact records in the
+/// tape's reused buffers, its gradients plain numbers in the tape's reused
+/// scratch, and the returned gradients' vector comes from a per-thread
+/// cache, so after a warm-up nothing is allocated, whatever the length.
+#[test]
+fn scalar_chain_steps_allocate_nothing_after_warm_up() {
+    const OPS: usize = 30_000;
+    let _window = WINDOW.lock().unwrap_or_else(|e| e.into_inner());
+    let mut tape = Tape::new();
+    let expected = chain_step(&mut tape, OPS);
+    for _ in 1..WARMUP_STEPS {
+        chain_step(&mut tape, OPS);
+    }
+    ALLOCS.store(0, Ordering::SeqCst);
+    BYTES.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let mut last = f64::NAN;
+    for _ in 0..MEASURED_STEPS {
+        last = chain_step(&mut tape, OPS);
+    }
+    COUNTING.store(false, Ordering::SeqCst);
+    let (allocs, bytes) = (ALLOCS.load(Ordering::SeqCst), BYTES.load(Ordering::SeqCst));
+    assert_eq!(last, expected, "every step computes the same gradient");
+    assert!(
+        expected > 0.0 && expected.is_finite(),
+        "d end / d b of the chain is a positive number, got {expected}"
+    );
+    assert_eq!(
+        (allocs, bytes),
+        (0, 0),
+        "a steady-state scalar chain of {OPS} ops must not allocate; counted {allocs} \
+         allocations ({bytes} bytes) over {MEASURED_STEPS} steps"
+    );
 }

@@ -162,18 +162,135 @@ impl<T: Scalar> Algebra<T> for Tensor<T> {
         Tensor::index_add_rows(self, indices, rows)
     }
     fn mul_step(&self, x: &Self) -> Self {
-        self.zip_map(x, "relu backward", |g, x| {
-            if x > T::zero() {
-                g
-            } else {
-                T::zero()
-            }
-        })
+        self.zip_map(x, "relu backward", relu_message)
     }
     fn mul_sigmoid_slope(&self, s: &Self) -> Self {
-        self.zip_map(s, "sigmoid backward", |g, s| g * s * (T::one() - s))
+        self.zip_map(s, "sigmoid backward", sigmoid_message)
     }
     fn mul_tanh_slope(&self, t: &Self) -> Self {
-        self.zip_map(t, "tanh backward", |g, t| g * (T::one() - t * t))
+        self.zip_map(t, "tanh backward", tanh_message)
+    }
+}
+
+/// The message `g` through a ReLU whose input was `x`: `g` where `x > 0`,
+/// else 0 (also at the kink, and without turning an infinite `g` into NaN).
+fn relu_message<T: Scalar>(g: T, x: T) -> T {
+    if x > T::zero() {
+        g
+    } else {
+        T::zero()
+    }
+}
+
+/// The message `g` through a sigmoid with output `s`: `g s (1 - s)`.
+fn sigmoid_message<T: Scalar>(g: T, s: T) -> T {
+    g * s * (T::one() - s)
+}
+
+/// The message `g` through a tanh with output `t`: `g (1 - t²)`.
+fn tanh_message<T: Scalar>(g: T, t: T) -> T {
+    g * (T::one() - t * t)
+}
+
+/// A 0-d value as a plain number: the [`Algebra`] the backward pass runs a
+/// scalar-coded op's VJP on (see `ops::ScalarRule`), so the scalar fast
+/// path uses the very rule the tensor path uses.
+///
+/// Only the elementwise vocabulary has a scalar form. The axis and matrix
+/// operations panic as they do on a 0-d tensor: a 0-d value has no axes,
+/// and no op with a scalar form calls them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Num<T>(pub(crate) T);
+
+impl<T: Scalar> Num<T> {
+    #[track_caller]
+    fn no_axes(op: &str) -> ! {
+        panic!("{op}: a 0-d value has no axes")
+    }
+}
+
+impl<T: Scalar> Algebra<T> for Num<T> {
+    fn shape_of(&self) -> Shape {
+        Shape::scalar()
+    }
+    fn add(&self, o: &Self) -> Self {
+        Num(self.0 + o.0)
+    }
+    fn sub(&self, o: &Self) -> Self {
+        Num(self.0 - o.0)
+    }
+    fn mul(&self, o: &Self) -> Self {
+        Num(self.0 * o.0)
+    }
+    fn div(&self, o: &Self) -> Self {
+        Num(self.0 / o.0)
+    }
+    fn neg(&self) -> Self {
+        Num(-self.0)
+    }
+    fn mul_scalar(&self, c: T) -> Self {
+        Num(self.0 * c)
+    }
+    fn div_scalar(&self, c: T) -> Self {
+        Num(self.0 / c)
+    }
+    fn rsub_scalar(&self, c: T) -> Self {
+        Num(c - self.0)
+    }
+    fn powf(&self, p: T) -> Self {
+        Num(self.0.powf(p))
+    }
+    fn powi(&self, n: i32) -> Self {
+        Num(self.0.powi(n))
+    }
+    fn sign(&self) -> Self {
+        Num(Tensor::scalar(self.0).sign().item())
+    }
+    fn step(&self) -> Self {
+        Num(Tensor::scalar(self.0).step().item())
+    }
+    fn max_mask(&self, _axis: usize) -> Self {
+        Self::no_axes("max_mask")
+    }
+    /// A 0-d value was broadcast from nothing smaller: `shape` is `[]`.
+    fn sum_to(&self, shape: &Shape) -> Self {
+        debug_assert_eq!(shape.rank(), 0, "sum_to: a 0-d value sums to shape []");
+        *self
+    }
+    fn broadcast_to(&self, shape: &Shape) -> Self {
+        assert_eq!(shape.rank(), 0, "broadcast_to: a number stays 0-d");
+        *self
+    }
+    fn reshape(&self, shape: &Shape) -> Self {
+        assert_eq!(shape.rank(), 0, "reshape: a number stays 0-d");
+        *self
+    }
+    fn matmul_t(&self, _ta: bool, _o: &Self, _tb: bool) -> Self {
+        Self::no_axes("matmul")
+    }
+    fn transpose(&self) -> Self {
+        Self::no_axes("transpose")
+    }
+    fn narrow(&self, _axis: usize, _start: usize, _len: usize) -> Self {
+        Self::no_axes("narrow")
+    }
+    fn pad(&self, _axis: usize, _start: usize, _total: usize) -> Self {
+        Self::no_axes("pad")
+    }
+    fn index_rows(&self, _indices: &[usize]) -> Self {
+        Self::no_axes("index_rows")
+    }
+    fn index_add_rows(&self, _indices: &[usize], _rows: usize) -> Self {
+        Self::no_axes("index_add_rows")
+    }
+    // The fused messages, with the very formulas the tensor kernels use.
+    fn mul_step(&self, x: &Self) -> Self {
+        Num(relu_message(self.0, x.0))
+    }
+    fn mul_sigmoid_slope(&self, s: &Self) -> Self {
+        Num(sigmoid_message(self.0, s.0))
+    }
+    fn mul_tanh_slope(&self, t: &Self) -> Self {
+        Num(tanh_message(self.0, t.0))
     }
 }

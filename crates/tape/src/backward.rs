@@ -3,9 +3,8 @@
 
 use std::ops::Index;
 
-use smallvec::SmallVec;
-
-use crate::ops::Op;
+use crate::pass::Pass;
+pub(crate) use crate::pass::Scratch;
 use crate::tape::NodeId;
 use crate::tensor::pool;
 use crate::{Scalar, Tensor, Var};
@@ -60,7 +59,11 @@ impl<T: Scalar> Observer<T> for () {}
 pub struct Gradients<T: Scalar> {
     tape_id: u64,
     generation: u32,
-    grads: Vec<Option<Tensor<T>>>,
+    /// The number of nodes up to the output: later ones have no gradient.
+    len: usize,
+    /// The gradients by node id, sorted (a few per variable, none for the
+    /// intermediate nodes, which is most of a long scalar chain).
+    grads: Vec<(NodeId, Tensor<T>)>,
 }
 
 /// The slot vector is kept for the next backward pass.
@@ -88,20 +91,18 @@ impl<T: Scalar> Gradients<T> {
             "gradients: these gradients were computed before the tape was reset; \
              the handle refers to a newer recording"
         );
-        self.grads.get(v.id.index()).and_then(Option::as_ref)
+        self.get_by_id(v.id)
     }
 
     /// The gradient stored for a node id (no tape check).
     pub fn get_by_id(&self, id: NodeId) -> Option<&Tensor<T>> {
-        self.grads.get(id.index()).and_then(Option::as_ref)
+        let at = self.grads.binary_search_by_key(&id, |(n, _)| *n).ok()?;
+        Some(&self.grads[at].1)
     }
 
     /// Every stored gradient with its node id, in tape order.
     pub fn iter(&self) -> impl Iterator<Item = (NodeId, &Tensor<T>)> {
-        self.grads
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| g.as_ref().map(|g| (NodeId(i as u32), g)))
+        self.grads.iter().map(|(id, g)| (*id, g))
     }
 }
 
@@ -112,7 +113,7 @@ impl<'t, T: Scalar> Index<Var<'t, T>> for Gradients<T> {
     fn index(&self, v: Var<'t, T>) -> &Tensor<T> {
         match self.get(v) {
             Some(g) => g,
-            None if v.id.index() >= self.grads.len() => panic!(
+            None if v.id.index() >= self.len => panic!(
                 "gradients: node {} was recorded after the output that backward() started \
                  from, so the output cannot depend on it",
                 v.id
@@ -174,115 +175,24 @@ impl<'t, T: Scalar> Var<'t, T> {
     ) -> Gradients<T> {
         let tape = self.tape;
         let nodes = tape.nodes.borrow();
-        let root = self.id.index();
+        let out_shape = nodes.shape(self.id);
         assert_eq!(
             seed.shape(),
-            nodes[root].value.shape(),
+            &out_shape,
             "backward_with: the seed has shape {:?} but the output has shape {:?}",
             seed.shape(),
-            nodes[root].value.shape()
+            out_shape
         );
-        let anomaly = tape.anomaly.on.get();
-        if anomaly {
+        if tape.anomaly.on.get() {
             tape.report_pending_anomaly();
         }
-        let mut grads = pool::take_slots::<T>(root + 1);
-        observer.seed(self.id, &seed);
-        if nodes[root].requires_grad {
-            grads[root] = Some(seed);
-        }
-
-        for id in (0..=root).rev() {
-            let node = &nodes[id];
-            if node.parents.is_empty() {
-                continue; // a leaf keeps what it received
-            }
-            let Some(grad) = grads[id].take() else {
-                continue; // nothing reached this node: it does not affect the output
-            };
-            observer.node_done(NodeId(id as u32), &grad);
-            let inputs: SmallVec<[&Tensor<T>; 4]> = node
-                .parents
-                .iter()
-                .map(|p| &nodes[p.index()].value)
-                .collect();
-            for (i, &p) in node.parents.iter().enumerate() {
-                let receiver = &nodes[p.index()];
-                if !receiver.requires_grad {
-                    continue;
-                }
-                let Some(message) = node.op.vjp(&inputs, &node.value, &grad, i) else {
-                    continue;
-                };
-                // Built-in rules are shape-correct by construction (and
-                // property-tested); a custom op's VJP is user code.
-                if matches!(node.op, Op::Custom(_)) || cfg!(debug_assertions) {
-                    check_message(&node.op, i, &message, &receiver.value);
-                }
-                if anomaly {
-                    crate::trace::check_message(tape, &nodes, id, i, &message, &grad);
-                }
-                let from = NodeId(id as u32);
-                let op = node.op.name();
-                let slot = &mut grads[p.index()];
-                match slot {
-                    Some(total) => {
-                        total.add_assign(&message);
-                        let value = &message;
-                        observer.message(&Message {
-                            from,
-                            to: p,
-                            input: i,
-                            op,
-                            value,
-                            total,
-                        });
-                    }
-                    None => {
-                        let total = &*slot.insert(message);
-                        let value = total;
-                        observer.message(&Message {
-                            from,
-                            to: p,
-                            input: i,
-                            op,
-                            value,
-                            total,
-                        });
-                    }
-                }
-            }
-            if node.retain {
-                grads[id] = Some(grad);
-            }
-        }
-
-        // Variables (and retained nodes) that no message reached have a zero
-        // gradient: the output does not depend on them.
-        for (id, slot) in grads.iter_mut().enumerate() {
-            let node = &nodes[id];
-            let wanted = matches!(node.op, Op::Variable) || (node.retain && node.requires_grad);
-            if slot.is_none() && wanted {
-                *slot = Some(Tensor::zeros(node.value.shape().clone()));
-            }
-        }
+        let mut grads = pool::take_slots::<T>();
+        Pass::new(tape, &nodes, self.id, seed, observer).run(self.id, &mut grads);
         Gradients {
             tape_id: tape.id(),
             generation: tape.generation(),
+            len: self.id.index() + 1,
             grads,
         }
     }
-}
-
-/// Panics if a message does not have its receiver's shape (a wrong VJP).
-#[track_caller]
-fn check_message<T: Scalar>(op: &Op<T>, input: usize, message: &Tensor<T>, receiver: &Tensor<T>) {
-    assert!(
-        message.shape() == receiver.shape(),
-        "backward: op `{}` sent input {input} a message of shape {:?}, but that input has \
-         shape {:?} (a VJP must return the gradient shaped like its input)",
-        op.name(),
-        message.shape(),
-        receiver.shape()
-    );
 }

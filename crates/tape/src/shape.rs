@@ -34,6 +34,7 @@ impl Shape {
     }
 
     /// The shape of a 0-d scalar: `[]`.
+    #[inline]
     pub fn scalar() -> Self {
         Shape(Dims::new())
     }

@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use smallvec::SmallVec;
 
+use crate::backward::Scratch;
+use crate::nodes::Nodes;
 use crate::ops::Op;
 use crate::{Scalar, Shape, Tensor};
 
@@ -30,20 +32,6 @@ impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}", self.0)
     }
-}
-
-/// One recorded step: the op, its inputs, and the value it produced.
-pub(crate) struct Node<T: Scalar> {
-    pub(crate) op: Op<T>,
-    /// Up to 4 inputs live inline (in the space the heap pointer takes anyway).
-    pub(crate) parents: SmallVec<[NodeId; 4]>,
-    pub(crate) value: Tensor<T>,
-    /// Whether gradient messages flow into this node (it depends on a variable).
-    pub(crate) requires_grad: bool,
-    /// Keep this node's gradient after backward (see [`Var::retain_grad`]).
-    pub(crate) retain: bool,
-    /// Where in the user's code the node was recorded.
-    pub(crate) location: &'static Location<'static>,
 }
 
 /// Gives every tape a process-unique id, so handles and gradients from one
@@ -81,7 +69,9 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 pub struct Tape<T: Scalar> {
     id: u64,
     generation: u32,
-    pub(crate) nodes: RefCell<Vec<Node<T>>>,
+    pub(crate) nodes: RefCell<Nodes<T>>,
+    /// The backward pass's working buffers, kept for the next pass.
+    pub(crate) scratch: RefCell<Scratch<T>>,
     labels: RefCell<HashMap<NodeId, String>>,
     no_grad_depth: Cell<u32>,
     /// Anomaly mode's switch and pending report (see `trace/anomaly.rs`).
@@ -105,7 +95,8 @@ impl<T: Scalar> Tape<T> {
         Tape {
             id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
             generation: 0,
-            nodes: RefCell::new(Vec::with_capacity(nodes)),
+            nodes: RefCell::new(Nodes::with_capacity(nodes)),
+            scratch: RefCell::default(),
             labels: RefCell::new(HashMap::new()),
             no_grad_depth: Cell::new(0),
             anomaly: Default::default(),
@@ -136,7 +127,7 @@ impl<T: Scalar> Tape<T> {
 
     /// How many nodes fit before the tape's node list reallocates.
     pub fn capacity(&self) -> usize {
-        self.nodes.borrow().capacity()
+        self.nodes.borrow().records.capacity()
     }
 
     /// Records a leaf that gradients are taken with respect to.
@@ -199,20 +190,11 @@ impl<T: Scalar> Tape<T> {
         value: Tensor<T>,
         requires_grad: bool,
     ) -> Var<'_, T> {
-        let mut nodes = self.nodes.borrow_mut();
-        let id = u32::try_from(nodes.len()).expect("a tape holds at most 2^32 nodes");
-        nodes.push(Node {
-            op,
-            parents,
-            value,
-            requires_grad,
-            retain: false,
-            location: Location::caller(),
-        });
-        Var {
-            tape: self,
-            id: NodeId(id),
-        }
+        let id =
+            self.nodes
+                .borrow_mut()
+                .push(op, parents, value, requires_grad, Location::caller());
+        Var { tape: self, id }
     }
 
     /// Panics unless `v` was recorded on this tape.
@@ -249,22 +231,22 @@ impl<T: Scalar> Tape<T> {
 
     /// A copy of a node's value.
     pub fn value_of(&self, id: NodeId) -> Tensor<T> {
-        self.nodes.borrow()[id.index()].value.clone()
+        self.nodes.borrow().value(id).clone()
     }
 
     /// The name of the op that produced a node (`"variable"`, `"add"`, ...).
     pub fn op_name_of(&self, id: NodeId) -> String {
-        self.nodes.borrow()[id.index()].op.name().to_string()
+        self.nodes.borrow().op_name(id).to_string()
     }
 
     /// The inputs of a node, in argument order.
     pub fn inputs_of(&self, id: NodeId) -> Vec<NodeId> {
-        self.nodes.borrow()[id.index()].parents.to_vec()
+        self.nodes.borrow().parents(id).to_vec()
     }
 
     /// Where in the source a node was recorded.
     pub fn location_of(&self, id: NodeId) -> &'static Location<'static> {
-        self.nodes.borrow()[id.index()].location
+        self.nodes.borrow().locations[id.index()]
     }
 }
 
@@ -308,21 +290,24 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// If the value has more or fewer than one element.
     #[track_caller]
     pub fn item(self) -> T {
-        self.tape.nodes.borrow()[self.id.index()].value.item()
+        let nodes = self.tape.nodes.borrow();
+        let record = &nodes.records[self.id.index()];
+        if record.rank0 {
+            record.value
+        } else {
+            nodes.value(self.id).item()
+        }
     }
 
     /// The shape of the value.
     pub fn shape(self) -> Shape {
-        self.tape.nodes.borrow()[self.id.index()]
-            .value
-            .shape()
-            .clone()
+        self.tape.nodes.borrow().shape(self.id)
     }
 
     /// Whether gradient messages reach this node (it depends on a variable
     /// through recorded ops).
     pub fn requires_grad(self) -> bool {
-        self.tape.nodes.borrow()[self.id.index()].requires_grad
+        self.tape.nodes.borrow().records[self.id.index()].requires_grad
     }
 
     /// Names the node (`"w1"`, `"z1"`...) for printing and exports.
@@ -341,7 +326,7 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// PyTorch's `retain_grad`). Without it, an intermediate node's summed
     /// messages are freed as soon as they have been passed on.
     pub fn retain_grad(self) -> Self {
-        self.tape.nodes.borrow_mut()[self.id.index()].retain = true;
+        self.tape.nodes.borrow_mut().retain(self.id);
         self
     }
 
@@ -356,11 +341,10 @@ impl<'t, T: Scalar> Var<'t, T> {
 impl<T: Scalar> fmt::Debug for Var<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let nodes = self.tape.nodes.borrow();
-        let node = &nodes[self.id.index()];
-        write!(f, "Var({} {}", self.id, node.op.name())?;
+        write!(f, "Var({} {}", self.id, nodes.op_name(self.id))?;
         if let Some(l) = self.tape.labels.borrow().get(&self.id) {
             write!(f, " \"{l}\"")?;
         }
-        write!(f, " {:?})", node.value)
+        write!(f, " {:?})", *nodes.value(self.id))
     }
 }

@@ -4,8 +4,11 @@
 //! Broadcasting copies an input along some axes, so its VJP sums the
 //! message back over those axes (`sum_to`): a bias of shape `[n]` added to
 //! `[b, n]` receives the column sums of the message.
+//!
+//! Every op here also has a scalar form ([`ScalarRule`]): the same forward
+//! on plain numbers, for 0-d values.
 
-use super::Rule;
+use super::{Rule, ScalarRule};
 use crate::{Algebra, Scalar, Tensor, Var};
 
 /// `a + b`. d/da = 1, d/db = 1.
@@ -20,6 +23,15 @@ impl<T: Scalar> Rule<T> for Add {
     }
     fn vjp<A: Algebra<T>>(&self, x: &[&A], _out: &A, g: &A, wrt: usize) -> Option<A> {
         Some(g.sum_to(&x[wrt].shape_of()))
+    }
+}
+
+impl<T: Scalar> ScalarRule<T> for Add {
+    fn eval(&self, x: &[T]) -> T {
+        x[0] + x[1]
+    }
+    fn unpack(_param: T, _aux: u32) -> Self {
+        Add
     }
 }
 
@@ -43,6 +55,15 @@ impl<T: Scalar> Rule<T> for Sub {
     }
 }
 
+impl<T: Scalar> ScalarRule<T> for Sub {
+    fn eval(&self, x: &[T]) -> T {
+        x[0] - x[1]
+    }
+    fn unpack(_param: T, _aux: u32) -> Self {
+        Sub
+    }
+}
+
 /// `a * b` elementwise. d/da = b, d/db = a.
 pub(crate) struct Mul;
 
@@ -56,6 +77,15 @@ impl<T: Scalar> Rule<T> for Mul {
     fn vjp<A: Algebra<T>>(&self, x: &[&A], _out: &A, g: &A, wrt: usize) -> Option<A> {
         let other = x[1 - wrt];
         Some(g.mul(other).into_sum_to(&x[wrt].shape_of()))
+    }
+}
+
+impl<T: Scalar> ScalarRule<T> for Mul {
+    fn eval(&self, x: &[T]) -> T {
+        x[0] * x[1]
+    }
+    fn unpack(_param: T, _aux: u32) -> Self {
+        Mul
     }
 }
 
@@ -79,6 +109,15 @@ impl<T: Scalar> Rule<T> for Div {
     }
 }
 
+impl<T: Scalar> ScalarRule<T> for Div {
+    fn eval(&self, x: &[T]) -> T {
+        x[0] / x[1]
+    }
+    fn unpack(_param: T, _aux: u32) -> Self {
+        Div
+    }
+}
+
 /// `-a`. d/da = -1.
 pub(crate) struct Neg;
 
@@ -91,6 +130,15 @@ impl<T: Scalar> Rule<T> for Neg {
     }
     fn vjp<A: Algebra<T>>(&self, _x: &[&A], _out: &A, g: &A, _wrt: usize) -> Option<A> {
         Some(g.neg())
+    }
+}
+
+impl<T: Scalar> ScalarRule<T> for Neg {
+    fn eval(&self, x: &[T]) -> T {
+        -x[0]
+    }
+    fn unpack(_param: T, _aux: u32) -> Self {
+        Neg
     }
 }
 
@@ -110,6 +158,18 @@ impl<T: Scalar> Rule<T> for AddScalar<T> {
     }
 }
 
+impl<T: Scalar> ScalarRule<T> for AddScalar<T> {
+    fn eval(&self, x: &[T]) -> T {
+        x[0] + self.0
+    }
+    fn pack(&self) -> (T, u32) {
+        (self.0, 0)
+    }
+    fn unpack(param: T, _aux: u32) -> Self {
+        AddScalar(param)
+    }
+}
+
 /// `a * c` for a constant `c`. d/da = c.
 pub(crate) struct MulScalar<T>(pub(crate) T);
 
@@ -122,6 +182,18 @@ impl<T: Scalar> Rule<T> for MulScalar<T> {
     }
     fn vjp<A: Algebra<T>>(&self, _x: &[&A], _out: &A, g: &A, _wrt: usize) -> Option<A> {
         Some(g.mul_scalar(self.0))
+    }
+}
+
+impl<T: Scalar> ScalarRule<T> for MulScalar<T> {
+    fn eval(&self, x: &[T]) -> T {
+        x[0] * self.0
+    }
+    fn pack(&self) -> (T, u32) {
+        (self.0, 0)
+    }
+    fn unpack(param: T, _aux: u32) -> Self {
+        MulScalar(param)
     }
 }
 
@@ -140,6 +212,18 @@ impl<T: Scalar> Rule<T> for DivScalar<T> {
     }
 }
 
+impl<T: Scalar> ScalarRule<T> for DivScalar<T> {
+    fn eval(&self, x: &[T]) -> T {
+        x[0] / self.0
+    }
+    fn pack(&self) -> (T, u32) {
+        (self.0, 0)
+    }
+    fn unpack(param: T, _aux: u32) -> Self {
+        DivScalar(param)
+    }
+}
+
 /// `c - a` for a constant `c`. d/da = -1.
 pub(crate) struct RSubScalar<T>(pub(crate) T);
 
@@ -155,6 +239,18 @@ impl<T: Scalar> Rule<T> for RSubScalar<T> {
     }
 }
 
+impl<T: Scalar> ScalarRule<T> for RSubScalar<T> {
+    fn eval(&self, x: &[T]) -> T {
+        self.0 - x[0]
+    }
+    fn pack(&self) -> (T, u32) {
+        (self.0, 0)
+    }
+    fn unpack(param: T, _aux: u32) -> Self {
+        RSubScalar(param)
+    }
+}
+
 /// `c / a` for a constant `c`. d/da = -c/a² = -(c/a)/a.
 pub(crate) struct RDivScalar<T>(pub(crate) T);
 
@@ -167,6 +263,18 @@ impl<T: Scalar> Rule<T> for RDivScalar<T> {
     }
     fn vjp<A: Algebra<T>>(&self, x: &[&A], out: &A, g: &A, _wrt: usize) -> Option<A> {
         Some(g.mul(out).div(x[0]).neg())
+    }
+}
+
+impl<T: Scalar> ScalarRule<T> for RDivScalar<T> {
+    fn eval(&self, x: &[T]) -> T {
+        self.0 / x[0]
+    }
+    fn pack(&self) -> (T, u32) {
+        (self.0, 0)
+    }
+    fn unpack(param: T, _aux: u32) -> Self {
+        RDivScalar(param)
     }
 }
 

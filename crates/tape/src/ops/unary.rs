@@ -1,8 +1,13 @@
 //! Elementwise functions and their derivatives.
 //!
 //! Derivatives at kinks follow PyTorch: `relu'(0) = 0`, `abs'(0) = 0`.
+//!
+//! Each op gives its forward twice, on tensors and on one number (`scalar`,
+//! the fast path for 0-d values; where the tensor kernel is more than a
+//! one-liner the number goes through it as a 0-d tensor, so the two cannot
+//! drift apart). Its VJP is written once, for both.
 
-use super::Rule;
+use super::{Rule, ScalarRule};
 use crate::{Algebra, Scalar, Tensor, Var};
 
 macro_rules! unary_rule {
@@ -10,6 +15,7 @@ macro_rules! unary_rule {
         $(#[$doc:meta])*
         $ty:ident, $name:literal,
         forward: |$x:ident| $fwd:expr,
+        scalar: |$s:ident| $scalar:expr,
         vjp: |$vx:ident, $out:ident, $g:ident| $vjp:expr
     ) => {
         $(#[$doc])*
@@ -29,6 +35,16 @@ macro_rules! unary_rule {
                 $vjp
             }
         }
+
+        impl<T: Scalar> ScalarRule<T> for $ty {
+            fn eval(&self, x: &[T]) -> T {
+                let $s = x[0];
+                $scalar
+            }
+            fn unpack(_param: T, _aux: u32) -> Self {
+                $ty
+            }
+        }
     };
 }
 
@@ -36,6 +52,7 @@ unary_rule! {
     /// `e^x`. d/dx = e^x, the output itself.
     Exp, "exp",
     forward: |x| x.exp(),
+    scalar: |x| x.exp(),
     vjp: |x, out, g| Some(g.mul(out))
 }
 
@@ -43,6 +60,7 @@ unary_rule! {
     /// `ln x`. d/dx = 1/x.
     Ln, "ln",
     forward: |x| x.ln(),
+    scalar: |x| x.ln(),
     vjp: |x, out, g| Some(g.div(x))
 }
 
@@ -50,6 +68,7 @@ unary_rule! {
     /// `sqrt x`. d/dx = 1 / (2 sqrt x) = 0.5 / out.
     Sqrt, "sqrt",
     forward: |x| x.sqrt(),
+    scalar: |x| x.sqrt(),
     vjp: |x, out, g| Some(g.div(out).mul_scalar(T::from_f64_lossy(0.5)))
 }
 
@@ -57,6 +76,7 @@ unary_rule! {
     /// `|x|`. d/dx = sign(x), 0 at 0.
     Abs, "abs",
     forward: |x| x.abs(),
+    scalar: |x| x.abs(),
     vjp: |x, out, g| Some(g.mul(&x.sign()))
 }
 
@@ -64,6 +84,7 @@ unary_rule! {
     /// `1 / (1 + e^-x)`. d/dx = s (1 - s) with s the output.
     Sigmoid, "sigmoid",
     forward: |x| x.sigmoid(),
+    scalar: |x| Tensor::scalar(x).sigmoid().item(),
     vjp: |x, out, g| Some(g.mul_sigmoid_slope(out))
 }
 
@@ -71,6 +92,7 @@ unary_rule! {
     /// `max(x, 0)`. d/dx = 1 for x > 0, else 0 (0 at the kink).
     Relu, "relu",
     forward: |x| x.relu(),
+    scalar: |x| Tensor::scalar(x).relu().item(),
     vjp: |x, out, g| Some(g.mul_step(x))
 }
 
@@ -78,6 +100,7 @@ unary_rule! {
     /// `tanh x`. d/dx = 1 - tanh² x = 1 - out².
     Tanh, "tanh",
     forward: |x| x.tanh(),
+    scalar: |x| x.tanh(),
     vjp: |x, out, g| Some(g.mul_tanh_slope(out))
 }
 
@@ -85,6 +108,7 @@ unary_rule! {
     /// `sign x` (-1, 0, 1). Derivative 0 wherever it exists: no message.
     Sign, "sign",
     forward: |x| x.sign(),
+    scalar: |x| Tensor::scalar(x).sign().item(),
     vjp: |x, out, g| None
 }
 
@@ -92,6 +116,7 @@ unary_rule! {
     /// The step `x > 0 ? 1 : 0`. Derivative 0 wherever it exists: no message.
     Step, "step",
     forward: |x| x.step(),
+    scalar: |x| Tensor::scalar(x).step().item(),
     vjp: |x, out, g| None
 }
 
@@ -108,6 +133,18 @@ impl<T: Scalar> Rule<T> for Powf<T> {
     fn vjp<A: Algebra<T>>(&self, x: &[&A], _out: &A, g: &A, _wrt: usize) -> Option<A> {
         let p = self.0;
         Some(g.mul(&x[0].powf(p - T::one()).mul_scalar(p)))
+    }
+}
+
+impl<T: Scalar> ScalarRule<T> for Powf<T> {
+    fn eval(&self, x: &[T]) -> T {
+        x[0].powf(self.0)
+    }
+    fn pack(&self) -> (T, u32) {
+        (self.0, 0)
+    }
+    fn unpack(param: T, _aux: u32) -> Self {
+        Powf(param)
     }
 }
 
@@ -128,6 +165,19 @@ impl<T: Scalar> Rule<T> for Powi {
         }
         let scale = T::from_i32(n).expect("an i32 fits any float type");
         Some(g.mul(&x[0].powi(n - 1).mul_scalar(scale)))
+    }
+}
+
+impl<T: Scalar> ScalarRule<T> for Powi {
+    fn eval(&self, x: &[T]) -> T {
+        x[0].powi(self.0)
+    }
+    /// The exponent's bits in the record's integer field.
+    fn pack(&self) -> (T, u32) {
+        (T::zero(), self.0 as u32)
+    }
+    fn unpack(_param: T, aux: u32) -> Self {
+        Powi(aux as i32)
     }
 }
 

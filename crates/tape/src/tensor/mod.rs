@@ -94,6 +94,7 @@ impl<T: Scalar> Tensor<T> {
     }
 
     /// A 0-d tensor holding one value (no heap allocation).
+    #[inline]
     pub fn scalar(value: T) -> Self {
         Tensor {
             shape: Shape::scalar(),
@@ -272,6 +273,7 @@ impl<T: Scalar> Clone for Tensor<T> {
 
 /// A dropped tensor's buffer goes back to the thread's cache for reuse.
 impl<T: Scalar> Drop for Tensor<T> {
+    #[inline]
     fn drop(&mut self) {
         pool::recycle(&mut self.data);
     }

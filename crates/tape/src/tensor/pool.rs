@@ -16,7 +16,7 @@ use std::any::Any;
 use std::cell::RefCell;
 
 use super::{Data, Tensor};
-use crate::Scalar;
+use crate::{NodeId, Scalar};
 
 /// How many idle buffers each size class keeps.
 pub const MAX_PER_CLASS: usize = 64;
@@ -129,16 +129,26 @@ pub(crate) fn copy<T: Scalar>(values: &[T]) -> Data<T> {
 }
 
 /// Returns a heap buffer to the cache (nothing to do for inline storage).
+///
+/// Inlined, so that dropping a tensor the compiler can see is inline (a 0-d
+/// temporary made for an observer that ignores it) compiles to nothing.
+#[inline]
 pub(crate) fn recycle<T: Scalar>(data: &mut Data<T>) {
     if data.spilled() {
-        let buffer = std::mem::take(data).into_vec();
-        // If the thread's cache is gone (thread exit), the buffer is freed.
-        let _ = with_local(move |p: &mut Pool<T>| p.give(buffer));
+        give_back(std::mem::take(data));
     }
 }
 
-/// Spare gradient-slot vectors for backward passes.
-struct Slots<T: Scalar>(Vec<Vec<Option<Tensor<T>>>>);
+/// The part of [`recycle`] for heap buffers.
+#[inline(never)]
+fn give_back<T: Scalar>(data: Data<T>) {
+    let buffer = data.into_vec();
+    // If the thread's cache is gone (thread exit), the buffer is freed.
+    let _ = with_local(move |p: &mut Pool<T>| p.give(buffer));
+}
+
+/// Spare gradient vectors for backward passes.
+struct Slots<T: Scalar>(Vec<Vec<(NodeId, Tensor<T>)>>);
 
 impl<T: Scalar> Default for Slots<T> {
     fn default() -> Self {
@@ -146,18 +156,16 @@ impl<T: Scalar> Default for Slots<T> {
     }
 }
 
-/// `n` empty gradient slots (one per node of a backward pass).
-pub(crate) fn take_slots<T: Scalar>(n: usize) -> Vec<Option<Tensor<T>>> {
-    let mut slots = with_local(|s: &mut Slots<T>| s.0.pop())
+/// An empty vector for the gradients of a backward pass.
+pub(crate) fn take_slots<T: Scalar>() -> Vec<(NodeId, Tensor<T>)> {
+    with_local(|s: &mut Slots<T>| s.0.pop())
         .flatten()
-        .unwrap_or_default();
-    slots.resize_with(n, || None);
-    slots
+        .unwrap_or_default()
 }
 
-/// Keeps a slot vector for the next backward pass (its tensors are dropped
-/// first, so their buffers go back to the buffer cache).
-pub(crate) fn give_slots<T: Scalar>(mut slots: Vec<Option<Tensor<T>>>) {
+/// Keeps a gradient vector for the next backward pass (its tensors are
+/// dropped first, so their buffers go back to the buffer cache).
+pub(crate) fn give_slots<T: Scalar>(mut slots: Vec<(NodeId, Tensor<T>)>) {
     slots.clear();
     let _ = with_local(move |s: &mut Slots<T>| {
         if s.0.len() < 4 {

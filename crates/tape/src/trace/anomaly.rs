@@ -14,8 +14,8 @@ use std::fmt;
 use std::panic::Location;
 
 use super::format::{shape as fmt_shape, stats};
+use crate::nodes::Nodes;
 use crate::ops::Op;
-use crate::tape::Node;
 use crate::{NodeId, Scalar, Tape, Tensor, Var};
 
 /// Where in the computation a non-finite value appeared.
@@ -226,20 +226,21 @@ impl<T: Scalar> Tape<T> {
             return Some(a);
         }
         let nodes = self.nodes.borrow();
-        let bad = nodes.iter().position(|n| !n.value.all_finite())?;
-        let node = &nodes[bad];
-        let inputs = node
-            .parents
+        let bad = (0..nodes.len() as u32)
+            .map(NodeId)
+            .find(|&id| !nodes.value(id).all_finite())?;
+        let inputs = nodes
+            .parents(bad)
             .iter()
-            .map(|&p| self.describe_input(p, &nodes[p.index()].value))
+            .map(|&p| self.describe_input(p, &nodes.value(p)))
             .collect();
         Some(Anomaly {
             phase: AnomalyPhase::Forward,
-            node: bad,
-            op: node.op.name().to_string(),
-            label: self.label_of(NodeId(bad as u32)),
-            location: location_string(node.location),
-            value: summary(&node.value),
+            node: bad.index(),
+            op: nodes.op_name(bad).to_string(),
+            label: self.label_of(bad),
+            location: location_string(nodes.locations[bad.index()]),
+            value: summary(&nodes.value(bad)),
             inputs,
             grad: None,
         })
@@ -276,21 +277,17 @@ impl<T: Scalar> Tape<T> {
         }
         let at = location_string(Location::caller());
         let nodes = self.nodes.borrow();
-        if let Some(bad) = inputs
-            .iter()
-            .find(|v| !nodes[v.id.index()].value.all_finite())
-        {
-            let leaf = &nodes[bad.id.index()];
+        if let Some(bad) = inputs.iter().find(|v| !nodes.value(v.id).all_finite()) {
             let a = Anomaly {
                 phase: AnomalyPhase::Input {
                     read_by: op.name().to_string(),
                     at,
                 },
                 node: bad.id.index(),
-                op: leaf.op.name().to_string(),
+                op: nodes.op_name(bad.id).to_string(),
                 label: self.label_of(bad.id),
-                location: location_string(leaf.location),
-                value: summary(&leaf.value),
+                location: location_string(nodes.locations[bad.id.index()]),
+                value: summary(&nodes.value(bad.id)),
                 inputs: Vec::new(),
                 grad: None,
             };
@@ -299,7 +296,7 @@ impl<T: Scalar> Tape<T> {
         }
         let inputs = inputs
             .iter()
-            .map(|v| self.describe_input(v.id, &nodes[v.id.index()].value))
+            .map(|v| self.describe_input(v.id, &nodes.value(v.id)))
             .collect();
         let anomaly = Anomaly {
             phase: AnomalyPhase::Forward,
@@ -319,7 +316,7 @@ impl<T: Scalar> Tape<T> {
 /// its input number `input`); panics with a report if it is not finite.
 pub(crate) fn check_message<T: Scalar>(
     tape: &Tape<T>,
-    nodes: &[Node<T>],
+    nodes: &Nodes<T>,
     from: usize,
     input: usize,
     message: &Tensor<T>,
@@ -328,8 +325,9 @@ pub(crate) fn check_message<T: Scalar>(
     if message.all_finite() {
         return;
     }
-    let node = &nodes[from];
-    let to = node.parents[input];
+    let id = NodeId(from as u32);
+    let parents = nodes.parents(id);
+    let to = parents[input];
     let a = Anomaly {
         phase: AnomalyPhase::Backward {
             to: to.index(),
@@ -337,14 +335,13 @@ pub(crate) fn check_message<T: Scalar>(
             input,
         },
         node: from,
-        op: node.op.name().to_string(),
-        label: tape.label_of(NodeId(from as u32)),
-        location: location_string(node.location),
+        op: nodes.op_name(id).to_string(),
+        label: tape.label_of(id),
+        location: location_string(nodes.locations[from]),
         value: summary(message),
-        inputs: node
-            .parents
+        inputs: parents
             .iter()
-            .map(|&p| tape.describe_input(p, &nodes[p.index()].value))
+            .map(|&p| tape.describe_input(p, &nodes.value(p)))
             .collect(),
         grad: Some(summary(grad)),
     };
