@@ -163,3 +163,51 @@ fn learning_rate_hook() {
     sgd.set_learning_rate(0.01);
     assert_eq!(Optimizer::<f32>::learning_rate(&sgd), 0.01);
 }
+
+/// A parameter big enough to be updated in parts on several threads
+/// (`tape::parallel`) follows, element by element, the trajectory of a
+/// one-element parameter (which is updated on one thread).
+#[test]
+fn big_parameters_update_like_small_ones() {
+    let len = tape::parallel::PARALLEL_MIN_LEN * 2 + 7;
+    let grads_of = |step: usize| -> Vec<f64> {
+        (0..len)
+            .map(|i| ((i * (step + 3)) as f64 * 0.001).sin())
+            .collect()
+    };
+    let steps = [grads_of(0), grads_of(1)];
+    let optimizers: [(&str, fn() -> Box<dyn Optimizer<f64>>); 4] = [
+        ("sgd", || Box::new(Sgd::new(0.1).weight_decay(0.01))),
+        ("momentum", || Box::new(Sgd::new(0.1).momentum(0.9))),
+        ("nesterov", || {
+            Box::new(Sgd::new(0.1).momentum(0.9).nesterov(true))
+        }),
+        ("adamw", || Box::new(AdamW::new(0.01))),
+    ];
+    for (name, make) in optimizers {
+        let mut store = ParamStore::new();
+        let id = store.add("w", Tensor::full([len], 1.0));
+        let mut big = Tensor::full([len], 1.0);
+        let mut opt = make();
+        for g in &steps {
+            opt.update(id, &mut big, &Tensor::from_vec(g.clone(), [len]));
+        }
+        // Every part boundary is near a multiple of len / threads; sample
+        // densely there and sparsely elsewhere.
+        let samples = (0..len)
+            .step_by(997)
+            .chain(len / 2 - 40..len / 2 + 40)
+            .chain(len - 20..len);
+        for i in samples {
+            let mut one_opt = make();
+            let per_step: Vec<f64> = steps.iter().map(|g| g[i]).collect();
+            let mut store = ParamStore::new();
+            let id = store.add("p", one(1.0));
+            let mut p = one(1.0);
+            for &g in &per_step {
+                one_opt.update(id, &mut p, &one(g));
+            }
+            assert_eq!(big.data()[i], p.data()[0], "{name}: element {i}");
+        }
+    }
+}

@@ -64,6 +64,7 @@ pub mod check;
 mod error;
 mod nodes;
 mod ops;
+pub mod parallel;
 mod pass;
 mod scalar;
 mod shape;
@@ -71,6 +72,7 @@ mod tape;
 mod tensor;
 #[cfg(feature = "proptest")]
 pub mod testing;
+mod threads;
 pub mod trace;
 
 pub use algebra::Algebra;

@@ -1,6 +1,7 @@
 //! Adam and AdamW.
 
 use slotmap::SecondaryMap;
+use tape::parallel::for_each_part;
 use tape::{Scalar, Tensor};
 
 use super::{check_grad, Optimizer};
@@ -56,21 +57,25 @@ impl<T: Scalar> AdamCore<T> {
         let c1 = one - b1.powi(s.t);
         let c2 = one - b2.powi(s.t);
         let (lr, eps, wd) = (f(self.lr), f(self.eps), f(self.weight_decay));
-        let m = s.m.data_mut();
-        let v = s.v.data_mut();
-        for (i, (p, &g)) in value.data_mut().iter_mut().zip(grad.data()).enumerate() {
-            let g = if decoupled {
-                *p = *p - lr * wd * *p;
-                g
-            } else {
-                g + wd * *p
-            };
-            m[i] = b1 * m[i] + (one - b1) * g;
-            v[i] = b2 * v[i] + (one - b2) * g * g;
-            let m_hat = m[i] / c1;
-            let v_hat = v[i] / c2;
-            *p = *p - lr * m_hat / (v_hat.sqrt() + eps);
-        }
+        let grad = grad.data();
+        // Big parameters are updated by all threads (`tape::parallel`).
+        let parts = (value.data_mut(), (s.m.data_mut(), s.v.data_mut()));
+        for_each_part(parts, |offset, (ps, (ms, vs))| {
+            let g = &grad[offset..offset + ps.len()];
+            for (((p, &g), m), v) in ps.iter_mut().zip(g).zip(ms).zip(vs) {
+                let g = if decoupled {
+                    *p = *p - lr * wd * *p;
+                    g
+                } else {
+                    g + wd * *p
+                };
+                *m = b1 * *m + (one - b1) * g;
+                *v = b2 * *v + (one - b2) * g * g;
+                let m_hat = *m / c1;
+                let v_hat = *v / c2;
+                *p = *p - lr * m_hat / (v_hat.sqrt() + eps);
+            }
+        });
     }
 }
 

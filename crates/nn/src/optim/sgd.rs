@@ -1,6 +1,7 @@
 //! Stochastic gradient descent with momentum, Nesterov and weight decay.
 
 use slotmap::SecondaryMap;
+use tape::parallel::for_each_part;
 use tape::{Scalar, Tensor};
 
 use super::{check_grad, Optimizer};
@@ -70,10 +71,16 @@ impl<T: Scalar> Optimizer<T> for Sgd<T> {
         check_grad("Sgd", value, grad);
         let f = T::from_f64_lossy;
         let (lr, mu, wd) = (f(self.lr), f(self.momentum), f(self.weight_decay));
+        // Big parameters are updated by all threads (`tape::parallel`):
+        // the loop only streams memory.
+        let grad = grad.data();
         if self.momentum == 0.0 {
-            for (p, &g) in value.data_mut().iter_mut().zip(grad.data()) {
-                *p = *p - lr * (g + wd * *p);
-            }
+            for_each_part(value.data_mut(), |offset, part| {
+                let g = &grad[offset..offset + part.len()];
+                for (p, &g) in part.iter_mut().zip(g) {
+                    *p = *p - lr * (g + wd * *p);
+                }
+            });
             return;
         }
         let first = !self.buffers.contains_key(id);
@@ -83,17 +90,15 @@ impl<T: Scalar> Optimizer<T> for Sgd<T> {
             .expect("a live parameter handle")
             .or_insert_with(|| Tensor::zeros(value.shape().clone()));
         let nesterov = self.nesterov;
-        for ((p, &g), b) in value
-            .data_mut()
-            .iter_mut()
-            .zip(grad.data())
-            .zip(buf.data_mut())
-        {
-            let g = g + wd * *p;
-            *b = if first { g } else { mu * *b + g };
-            let step = if nesterov { g + mu * *b } else { *b };
-            *p = *p - lr * step;
-        }
+        for_each_part((value.data_mut(), buf.data_mut()), |offset, (ps, bs)| {
+            let g = &grad[offset..offset + ps.len()];
+            for ((p, &g), b) in ps.iter_mut().zip(g).zip(bs) {
+                let g = g + wd * *p;
+                *b = if first { g } else { mu * *b + g };
+                let step = if nesterov { g + mu * *b } else { *b };
+                *p = *p - lr * step;
+            }
+        });
     }
 
     fn learning_rate(&self) -> f64 {

@@ -122,9 +122,28 @@ pub(crate) fn collect<T: Scalar>(n: usize, items: impl Iterator<Item = T>) -> Da
 }
 
 /// Storage holding a copy of `values`.
+///
+/// A big buffer (a weight matrix bound to a tape) is copied by all threads
+/// (see `parallel`): one core alone does not saturate the memory bus.
 pub(crate) fn copy<T: Scalar>(values: &[T]) -> Data<T> {
-    let mut data = with_capacity(values.len());
-    data.extend_from_slice(values);
+    let len = values.len();
+    let mut data = with_capacity(len);
+    if len < crate::parallel::PARALLEL_MIN_LEN {
+        data.extend_from_slice(values);
+        return data;
+    }
+    // SAFETY: the buffer has room for `len` values; `MaybeUninit` needs no
+    // initialisation.
+    let dst = unsafe {
+        std::slice::from_raw_parts_mut(data.as_mut_ptr().cast::<std::mem::MaybeUninit<T>>(), len)
+    };
+    crate::parallel::for_each_part(dst, |offset, part| {
+        let src = &values[offset..offset + part.len()];
+        // SAFETY: `part` and `src` have the same length and do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), part.as_mut_ptr().cast(), src.len()) };
+    });
+    // SAFETY: the parts covered all `len` values.
+    unsafe { data.set_len(len) };
     data
 }
 
@@ -177,6 +196,17 @@ pub(crate) fn give_slots<T: Scalar>(mut slots: Vec<(NodeId, Tensor<T>)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_copies_are_exact() {
+        // Copied in parts by several threads; odd length, so the last part
+        // is short.
+        let n = crate::parallel::PARALLEL_MIN_LEN * 2 + 5;
+        let values: Vec<f32> = (0..n).map(|i| i as f32 * 0.5).collect();
+        let copied = copy(&values);
+        assert_eq!(copied.len(), n);
+        assert!(copied.iter().zip(&values).all(|(a, b)| a == b));
+    }
 
     #[test]
     fn buffers_come_back() {

@@ -24,7 +24,6 @@
 
 mod kernel;
 mod pack;
-mod threads;
 
 use std::cell::RefCell;
 use std::mem::{size_of, MaybeUninit};
@@ -128,7 +127,7 @@ pub(crate) fn gemm<T: Scalar>(
     let (len, unit) = if by_rows { (m, kern.mr) } else { (n, kern.nr) };
     let tiles = len.div_ceil(unit);
     let parts = if m * k * n >= PARALLEL_MIN {
-        threads::threads().min(tiles)
+        crate::threads::threads().min(tiles)
     } else {
         1
     };
@@ -171,7 +170,7 @@ pub(crate) fn gemm<T: Scalar>(
     if parts == 1 {
         part(0);
     } else {
-        threads::run(parts, &part);
+        crate::threads::run(parts, &part);
     }
 }
 
@@ -284,7 +283,7 @@ pub fn kernel_isa<T: Scalar>() -> &'static str {
 /// assert!(tape::matmul_threads() >= 1);
 /// ```
 pub fn matmul_threads() -> usize {
-    threads::threads()
+    crate::threads::threads()
 }
 
 #[cfg(test)]

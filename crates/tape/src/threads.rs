@@ -1,4 +1,5 @@
-//! The worker threads that big matrix products are split across.
+//! The worker threads that big matrix products (and the big loops of
+//! `parallel`) are split across.
 //!
 //! A fixed set of threads is started on first use and then waits for work,
 //! so handing a product to them allocates nothing. Matrix products come in
@@ -100,7 +101,7 @@ fn threads_wanted() -> usize {
 
 /// How many parts a job is best split into: the worker threads plus the
 /// caller.
-pub(super) fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     pool().workers.load(Ordering::Acquire) + 1
 }
 
@@ -108,7 +109,7 @@ pub(super) fn threads() -> usize {
 /// calling thread when they are free, and returns when all have finished.
 /// `parts` must not exceed [`threads`]. A panic in any part is resumed on
 /// the caller.
-pub(super) fn run(parts: usize, f: &Job<'_>) {
+pub(crate) fn run(parts: usize, f: &Job<'_>) {
     let pool = pool();
     let workers = pool.workers.load(Ordering::Acquire);
     assert!(parts <= workers + 1, "gemm: more parts than threads");
