@@ -164,6 +164,9 @@ fn learning_rate_hook() {
     assert_eq!(Optimizer::<f32>::learning_rate(&sgd), 0.01);
 }
 
+/// Builds a fresh optimizer.
+type MakeOptimizer = fn() -> Box<dyn Optimizer<f64>>;
+
 /// A parameter big enough to be updated in parts on several threads
 /// (`tape::parallel`) follows, element by element, the trajectory of a
 /// one-element parameter (which is updated on one thread).
@@ -176,7 +179,7 @@ fn big_parameters_update_like_small_ones() {
             .collect()
     };
     let steps = [grads_of(0), grads_of(1)];
-    let optimizers: [(&str, fn() -> Box<dyn Optimizer<f64>>); 4] = [
+    let optimizers: [(&str, MakeOptimizer); 4] = [
         ("sgd", || Box::new(Sgd::new(0.1).weight_decay(0.01))),
         ("momentum", || Box::new(Sgd::new(0.1).momentum(0.9))),
         ("nesterov", || {
