@@ -14,6 +14,7 @@
 //! The number of threads (the caller included) is the machine's available
 //! parallelism, or `TAPEGRAD_NUM_THREADS` if set (`1` disables the workers).
 
+use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
@@ -51,10 +52,12 @@ struct Pool {
     epoch: AtomicU64,
     /// Workers that still have to finish the current job.
     pending: AtomicUsize,
-    /// A worker's part of the current job panicked.
-    panicked: AtomicBool,
-    /// Held by the thread whose product uses the workers.
-    busy: Mutex<()>,
+    /// The first panic payload of a worker's part of the current job,
+    /// resumed on the caller.
+    panic: Mutex<Option<Box<dyn Any + Send>>>,
+    /// Set while a job uses the workers (an atomic flag rather than a lock:
+    /// a panicking job must leave the pool usable, not poisoned).
+    busy: AtomicBool,
     /// Worker threads running (set once, when they are started).
     workers: AtomicUsize,
 }
@@ -71,8 +74,8 @@ fn pool() -> &'static Pool {
         wake: Condvar::new(),
         epoch: AtomicU64::new(0),
         pending: AtomicUsize::new(0),
-        panicked: AtomicBool::new(false),
-        busy: Mutex::new(()),
+        panic: Mutex::new(None),
+        busy: AtomicBool::new(false),
         workers: AtomicUsize::new(0),
     });
     STARTED.get_or_init(|| {
@@ -113,20 +116,27 @@ pub(crate) fn run(parts: usize, f: &Job<'_>) {
     let pool = pool();
     let workers = pool.workers.load(Ordering::Acquire);
     assert!(parts <= workers + 1, "gemm: more parts than threads");
-    let guard = if parts > 1 {
-        pool.busy.try_lock().ok()
-    } else {
-        None
-    };
-    let Some(_guard) = guard else {
+    let claimed = parts > 1
+        && pool
+            .busy
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok();
+    if !claimed {
         (0..parts).for_each(f);
         return;
-    };
+    }
+    /// Frees the workers when the job is over, even if it panicked.
+    struct Release(&'static AtomicBool);
+    impl Drop for Release {
+        fn drop(&mut self) {
+            self.0.store(false, Ordering::Release);
+        }
+    }
+    let _release = Release(&pool.busy);
     // SAFETY (of the lifetime erasure): we wait below until no worker
     // uses the job any more, even if our own part panics.
     let job = JobRef(unsafe { std::mem::transmute::<&Job<'_>, &'static Job<'static>>(f) });
     pool.pending.store(workers, Ordering::Relaxed);
-    pool.panicked.store(false, Ordering::Relaxed);
     {
         let mut state = pool.state.lock().unwrap_or_else(|e| e.into_inner());
         state.job = Some(job);
@@ -148,13 +158,11 @@ pub(crate) fn run(parts: usize, f: &Job<'_>) {
         }
     }
     pool.state.lock().unwrap_or_else(|e| e.into_inner()).job = None;
-    if let Err(payload) = mine {
+    let theirs = pool.panic.lock().unwrap_or_else(|e| e.into_inner()).take();
+    // Our own panic first; otherwise a worker's, with its own message.
+    if let Some(payload) = mine.err().or(theirs) {
         std::panic::resume_unwind(payload);
     }
-    assert!(
-        !pool.panicked.load(Ordering::Relaxed),
-        "gemm: a worker thread panicked"
-    );
 }
 
 /// A worker's life: wait for a new job (spinning, then sleeping), run its
@@ -181,15 +189,12 @@ fn work(pool: &'static Pool, index: usize) {
             seen = pool.epoch.load(Ordering::Acquire);
             (state.job, state.parts)
         };
-        let ok = match job {
+        if let Some(JobRef(f)) = job.filter(|_| index < parts) {
             // SAFETY: `run` keeps the job alive until `pending` reaches 0.
-            Some(JobRef(f)) if index < parts => {
-                catch_unwind(AssertUnwindSafe(|| unsafe { (*f)(index) })).is_ok()
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| unsafe { (*f)(index) })) {
+                let mut first = pool.panic.lock().unwrap_or_else(|e| e.into_inner());
+                first.get_or_insert(payload);
             }
-            _ => true,
-        };
-        if !ok {
-            pool.panicked.store(true, Ordering::Relaxed);
         }
         pool.pending.fetch_sub(1, Ordering::Release);
     }
@@ -229,15 +234,49 @@ mod tests {
         assert_eq!(total.load(Ordering::Relaxed), 4 * 100 * threads());
     }
 
+    /// The distinct threads that ran the parts of one job.
+    fn threads_used(parts: usize) -> usize {
+        let ids: Vec<Mutex<Option<std::thread::ThreadId>>> =
+            (0..parts).map(|_| Mutex::new(None)).collect();
+        run(parts, &|i| {
+            // Long enough that a free worker takes its part.
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            *ids[i].lock().unwrap() = Some(std::thread::current().id());
+        });
+        let mut ids: Vec<_> = ids
+            .into_iter()
+            .filter_map(|m| m.into_inner().unwrap())
+            .collect();
+        ids.sort_by_key(|id| format!("{id:?}"));
+        ids.dedup();
+        ids.len()
+    }
+
     #[test]
     fn a_panicking_part_reaches_the_caller_and_the_pool_recovers() {
         let parts = threads();
-        let result = catch_unwind(|| run(parts, &|i| assert!(i != parts - 1, "part {i} fails")));
-        assert!(result.is_err());
+        for failing in 0..parts {
+            let result = catch_unwind(|| {
+                run(parts, &|i| assert!(i != failing, "part {i} fails"));
+            });
+            // The caller sees the part's own message, whichever thread ran it.
+            let payload = result.expect_err("the panic reaches the caller");
+            let message = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .unwrap_or_default();
+            assert_eq!(message, format!("part {failing} fails"));
+        }
+        // Still every part, and still on several threads (unless another
+        // test holds the workers at this moment: then retry).
         let count = AtomicUsize::new(0);
         run(parts, &|_| {
             count.fetch_add(1, Ordering::Relaxed);
         });
         assert_eq!(count.load(Ordering::Relaxed), parts);
+        if parts > 1 {
+            let used = (0..50).map(|_| threads_used(parts)).max().unwrap_or(0);
+            assert!(used > 1, "after a panic the workers are no longer used");
+        }
     }
 }

@@ -119,7 +119,8 @@ impl<T: Scalar> Tensor<T> {
         let mut dims = Dims::from_slice(batch);
         dims.extend([m, n]);
         let len = count * m * n;
-        if m == 0 || n == 0 {
+        if len == 0 {
+            // Nothing to compute (an empty batch too: no chunk to split).
             return Tensor::with_data(Shape::from(dims), pool::filled(len, T::zero()));
         }
         // A batched left operand times a plain matrix is one tall product.
@@ -231,6 +232,20 @@ mod tests {
         assert_eq!(c.data(), &[2.0, 3.0, 8.0, 9.0, 14.0, 15.0, 20.0, 21.0]);
         let bb = Tensor::from_vec([b.data(), b.data()].concat(), [2, 3, 2]);
         assert_eq!(a.matmul(&bb), c);
+    }
+
+    #[test]
+    fn empty_batches_and_empty_sides() {
+        // A batch of none, times a plain matrix or a batch; and k = 0.
+        let c = Tensor::<f32>::zeros([0, 3, 4]).matmul(&Tensor::ones([4, 5]));
+        assert_eq!(c.dims(), &[0, 3, 5]);
+        let c = Tensor::<f32>::zeros([0, 3, 4]).matmul_t(true, &Tensor::ones([0, 3, 5]), false);
+        assert_eq!(c.dims(), &[0, 4, 5]);
+        let c = Tensor::<f64>::zeros([2, 0]).matmul(&Tensor::zeros([0, 40]));
+        assert_eq!(c.dims(), &[2, 40]);
+        assert!(c.data().iter().all(|&x| x == 0.0));
+        let c = Tensor::<f64>::zeros([64, 0]).matmul(&Tensor::zeros([0, 64]));
+        assert!(c.data().iter().all(|&x| x == 0.0));
     }
 
     #[test]

@@ -146,7 +146,11 @@ impl<T: Scalar> Tensor<T> {
         // trailing axes, so the sum adds whole rows.
         let t = target.dims();
         let t = &t[t.iter().position(|&d| d != 1).unwrap_or(t.len())..];
-        if target.numel() > 0 && !self.data.is_empty() && self.dims().ends_with(t) {
+        if target.numel() > 0
+            && !self.data.is_empty()
+            && target.rank() <= self.rank()
+            && self.dims().ends_with(t)
+        {
             let mut data = pool::copy(&self.data[..target.numel()]);
             for row in self.data.chunks_exact(target.numel()).skip(1) {
                 data.iter_mut().zip(row).for_each(|(d, &v)| *d = *d + v);
