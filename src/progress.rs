@@ -1,5 +1,5 @@
-//! Showing training progress: an indicatif bar on a terminal, a few plain
-//! lines on standard error otherwise (logs, CI), nothing with `--quiet`.
+//! Showing training progress (an indicatif bar on a terminal, a few plain
+//! lines on standard error otherwise, nothing with `--quiet`) and how long it took.
 
 use std::io::IsTerminal;
 
@@ -88,5 +88,27 @@ impl Progress {
         if let Progress::Bar(bar) = self {
             bar.finish();
         }
+    }
+}
+
+/// A wall-clock duration for people: `43 ms` below a second, `2.4 s` above.
+pub fn duration_text(d: std::time::Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs < 1.0 {
+        format!("{:.0} ms", secs * 1e3)
+    } else {
+        format!("{secs:.1} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn durations_read_naturally() {
+        use std::time::Duration;
+        assert_eq!(duration_text(Duration::from_micros(43_400)), "43 ms");
+        assert_eq!(duration_text(Duration::from_micros(300)), "0 ms");
+        assert_eq!(duration_text(Duration::from_millis(2_449)), "2.4 s");
     }
 }

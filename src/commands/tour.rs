@@ -63,9 +63,9 @@ pub fn run(args: &TourArgs, out: &mut dyn Write) -> Result<(), CliError> {
     say!(out)?;
     say!(
         out,
-        "tour done in {:.1} s. Open {}/seed-step.html in a browser to step through the\n\
+        "tour done in {}. Open {}/seed-step.html in a browser to step through the\n\
          messages, and see {}/decision-boundary.png. Next: `tapegrad train --help`.",
-        started.elapsed().as_secs_f64(),
+        crate::progress::duration_text(started.elapsed()),
         args.out.display(),
         args.out.display()
     )?;

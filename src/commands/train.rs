@@ -170,8 +170,8 @@ pub fn run(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
     }
     say!(
         out,
-        "          trained in {:.1} s",
-        started.elapsed().as_secs_f64()
+        "          trained in {}",
+        crate::progress::duration_text(started.elapsed())
     )?;
 
     let labels: Vec<f64> = encoded.y;
