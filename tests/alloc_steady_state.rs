@@ -7,8 +7,9 @@
 //! benches (the same code: `benches/support/cases.rs`, full sizes), a few
 //! warm-up steps run first, then the window counts `MEASURED_STEPS` steps.
 //!
-//! Everything runs in one test function so that no other test of this
-//! binary allocates while the window is open.
+//! Everything runs in one test function, so that no other test of this
+//! binary allocates while a window is open, and neither does the test
+//! harness (it allocates when it reports a finished test).
 
 #[path = "../benches/support/cases.rs"]
 mod cases;
@@ -97,13 +98,8 @@ fn count_steady_state(mut step: MlpStep) -> Counted {
     }
 }
 
-/// Serialises the measured windows of the tests below (the counter is
-/// global, and the test harness runs tests on parallel threads).
-static WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// Asserts that the given cases allocate nothing per steady-state step.
 fn assert_no_allocations(cases: &[MlpCase]) {
-    let _window = WINDOW.lock().unwrap_or_else(|e| e.into_inner());
     let counts: Vec<Counted> = cases
         .iter()
         .copied()
@@ -140,27 +136,24 @@ fn assert_no_allocations(cases: &[MlpCase]) {
     );
 }
 
+/// The four MLP cases, then the scalar chain, one after the other (see the
+/// module docs for why this is one test). The medium and large steps go
+/// through the blocked matmul kernel on both threads: its packing buffers
+/// are per thread and reused, and its worker threads start during the
+/// warm-up.
 #[test]
-fn small_training_steps_allocate_nothing_after_warm_up() {
+fn steady_state_steps_allocate_nothing_after_warm_up() {
     assert_no_allocations(&[MLP_SEED, MLP_SMALL]);
-}
-
-/// The medium and large steps go through the blocked matmul kernel on both
-/// threads: its packing buffers are per thread and reused, and its worker
-/// threads are started during the warm-up.
-#[test]
-fn large_training_steps_allocate_nothing_after_warm_up() {
     assert_no_allocations(&[MLP_MEDIUM, MLP_LARGE]);
+    assert_scalar_chain_allocates_nothing();
 }
 
 /// The scalar chain of the benches: its nodes are compact records in the
 /// tape's reused buffers, its gradients plain numbers in the tape's reused
 /// scratch, and the returned gradients' vector comes from a per-thread
 /// cache, so after a warm-up nothing is allocated, whatever the length.
-#[test]
-fn scalar_chain_steps_allocate_nothing_after_warm_up() {
+fn assert_scalar_chain_allocates_nothing() {
     const OPS: usize = 30_000;
-    let _window = WINDOW.lock().unwrap_or_else(|e| e.into_inner());
     let mut tape = Tape::new();
     let expected = chain_step(&mut tape, OPS);
     for _ in 1..WARMUP_STEPS {
