@@ -129,7 +129,7 @@ pub struct Kernel<T> {
 }
 
 /// The largest tile of any kernel, for edge tiles computed on the stack.
-pub(crate) const MAX_TILE: usize = 12 * 32;
+pub(crate) const MAX_TILE: usize = 16 * 16;
 
 /// The generic kernel: `MR x NR` accumulators, fused multiply-adds when
 /// `FMA` (only where the instruction set has them: a software `mul_add`

@@ -191,6 +191,10 @@ unsafe fn blocked<T: Scalar>(
     ldc: usize,
 ) {
     let (mr, nr) = (kern.mr, kern.nr);
+    assert!(
+        mr * nr <= kernel::MAX_TILE,
+        "gemm: a {mr} x {nr} tile exceeds MAX_TILE"
+    );
     let mc_max = (MC / mr).max(1) * mr;
     let nc_max = (NC / nr).max(1) * nr;
     SCRATCH.with_borrow_mut(|(abuf, bbuf)| {
