@@ -115,7 +115,10 @@ pub(crate) fn threads() -> usize {
 pub(crate) fn run(parts: usize, f: &Job<'_>) {
     let pool = pool();
     let workers = pool.workers.load(Ordering::Acquire);
-    assert!(parts <= workers + 1, "threads::run: more parts than threads");
+    assert!(
+        parts <= workers + 1,
+        "threads::run: more parts than threads"
+    );
     let claimed = parts > 1
         && pool
             .busy
