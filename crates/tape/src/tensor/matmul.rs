@@ -18,8 +18,8 @@ struct Operand<'a, T> {
     batch: &'a [usize],
     rows: usize,
     cols: usize,
-    rs: isize,
-    cs: isize,
+    rs: usize,
+    cs: usize,
     /// Elements between consecutive matrices of the batch (0 if unbatched).
     step: usize,
 }
@@ -38,9 +38,9 @@ impl<'a, T: Scalar> Operand<'a, T> {
         let batch = &t.dims()[..r - 2];
         let step = if batch.is_empty() { 0 } else { sr * sc };
         let (rows, cols, rs, cs) = if transposed {
-            (sc, sr, 1, sc as isize)
+            (sc, sr, 1, sc)
         } else {
-            (sr, sc, sc as isize, 1)
+            (sr, sc, sc, 1)
         };
         Operand {
             data: t.data(),
@@ -130,7 +130,7 @@ impl<T: Scalar> Tensor<T> {
             (m, count)
         };
         let size = m_eff * n;
-        let strides = |o: &Operand<'_, T>| [o.rs as usize, o.cs as usize];
+        let strides = |o: &Operand<'_, T>| [o.rs, o.cs];
         let out = if is_small(m_eff, k, n) {
             let mut out = pool::filled(len, T::zero());
             for (i, c) in out.chunks_exact_mut(size).enumerate() {

@@ -3,10 +3,13 @@
 //! and a packed panel of `op(b)` (`NR` values per step), keeping the whole
 //! tile in vector registers for the length of the panels.
 //!
-//! The AVX-512 kernels are written with intrinsics, so the tile is exactly
-//! 24 of the 32 `zmm` registers; the others are one generic loop nest,
+//! The AVX-512 kernels are written with intrinsics, so the tile stays in
+//! 16 of the 32 `zmm` registers; the others are one generic loop nest,
 //! compiled once per instruction set with fixed tile sizes so that the
 //! compiler unrolls it into register-resident accumulators.
+//!
+//! Each kernel is defined once, with its tile size, as a function returning
+//! its [`Kernel`]; [`f32_kernel`] and [`f64_kernel`] only choose among them.
 
 use crate::Scalar;
 
@@ -172,47 +175,14 @@ unsafe fn generic<T: Scalar, const MR: usize, const NR: usize, const FMA: bool>(
     }
 }
 
-/// Defines a generic-kernel instance compiled for a set of target features.
+/// Defines `fn $name() -> Kernel<$t>`: the generic kernel with an `MR x NR`
+/// tile, compiled for a set of target features.
 macro_rules! generic_kernel {
-    ($name:ident, $t:ty, $mr:literal, $nr:literal, $fma:literal $(, $features:literal)?) => {
-        $(#[target_feature(enable = $features)])?
-        unsafe fn $name(
-            kc: usize,
-            a: *const $t,
-            b: *const $t,
-            c: *mut $t,
-            rsc: usize,
-            accumulate: bool,
-        ) {
-            // SAFETY: forwarded; `Kernel` only hands out this function when
-            // the CPU has its features.
-            unsafe { generic::<$t, $mr, $nr, $fma>(kc, a, b, c, rsc, accumulate) }
-        }
-    };
-}
-
-generic_kernel!(sgemm_portable, f32, 4, 8, false);
-generic_kernel!(dgemm_portable, f64, 4, 4, false);
-#[cfg(target_arch = "x86_64")]
-generic_kernel!(sgemm_avx2, f32, 6, 16, true, "avx2,fma");
-#[cfg(target_arch = "x86_64")]
-generic_kernel!(dgemm_avx2, f64, 6, 8, true, "avx2,fma");
-#[cfg(target_arch = "aarch64")]
-generic_kernel!(sgemm_neon, f32, 8, 8, true, "neon");
-#[cfg(target_arch = "aarch64")]
-generic_kernel!(dgemm_neon, f64, 8, 4, true, "neon");
-
-#[cfg(target_arch = "x86_64")]
-mod avx512 {
-    use std::arch::x86_64::*;
-
-    /// An `MR`-row kernel whose rows are `NV` `zmm` vectors wide: `MR * NV`
-    /// accumulators, `NV` loads of `b` and `MR` broadcasts of `a` per step.
-    macro_rules! avx512_kernel {
-        ($name:ident, $t:ty, $v:ty, $lanes:literal, $mr:literal, $nv:literal,
-         $zero:ident, $load:ident, $set1:ident, $fma:ident, $add:ident, $store:ident) => {
-            #[target_feature(enable = "avx512f")]
-            pub(super) unsafe fn $name(
+    ($name:ident, $t:ty, $mr:literal x $nr:literal, fma: $fma:literal, $isa:literal,
+     $transpose:expr $(, $features:literal)?) => {
+        fn $name() -> Kernel<$t> {
+            $(#[target_feature(enable = $features)])?
+            unsafe fn run(
                 kc: usize,
                 a: *const $t,
                 b: *const $t,
@@ -220,96 +190,114 @@ mod avx512 {
                 rsc: usize,
                 accumulate: bool,
             ) {
+                // SAFETY: forwarded; the kernel is only chosen when the CPU
+                // has its features.
+                unsafe { generic::<$t, $mr, $nr, $fma>(kc, a, b, c, rsc, accumulate) }
+            }
+            Kernel {
+                mr: $mr,
+                nr: $nr,
+                run,
+                transpose8: $transpose,
+                isa: $isa,
+            }
+        }
+    };
+}
+
+generic_kernel!(sgemm_portable, f32, 4 x 8, fma: false, "portable", transpose8_portable::<f32>);
+generic_kernel!(dgemm_portable, f64, 4 x 4, fma: false, "portable", transpose8_portable::<f64>);
+#[cfg(target_arch = "x86_64")]
+generic_kernel!(sgemm_avx2, f32, 6 x 16, fma: true, "avx2", avx::transpose8_f32, "avx2,fma");
+#[cfg(target_arch = "x86_64")]
+generic_kernel!(dgemm_avx2, f64, 6 x 8, fma: true, "avx2", avx::transpose8_f64, "avx2,fma");
+#[cfg(target_arch = "aarch64")]
+generic_kernel!(sgemm_neon, f32, 8 x 8, fma: true, "neon", transpose8_portable::<f32>, "neon");
+#[cfg(target_arch = "aarch64")]
+generic_kernel!(dgemm_neon, f64, 8 x 4, fma: true, "neon", transpose8_portable::<f64>, "neon");
+
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{Kernel, Transpose8};
+
+    /// Defines `fn $name() -> Kernel<$t>`: an `MR`-row kernel whose rows
+    /// are `NV` `zmm` vectors wide (`MR * NV` accumulators, `NV` loads of
+    /// `b` and `MR` broadcasts of `a` per step). The first two rules name
+    /// each type's intrinsics once.
+    macro_rules! avx512_kernel {
+        ($name:ident, f32, $mr:literal x $nv:literal) => {
+            avx512_kernel!(@ $name, f32, __m512, 16, $mr, $nv, super::avx::transpose8_f32,
+                _mm512_setzero_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps,
+                _mm512_add_ps, _mm512_storeu_ps);
+        };
+        ($name:ident, f64, $mr:literal x $nv:literal) => {
+            avx512_kernel!(@ $name, f64, __m512d, 8, $mr, $nv, super::avx::transpose8_f64,
+                _mm512_setzero_pd, _mm512_loadu_pd, _mm512_set1_pd, _mm512_fmadd_pd,
+                _mm512_add_pd, _mm512_storeu_pd);
+        };
+        (@ $name:ident, $t:ty, $v:ty, $lanes:literal, $mr:literal, $nv:literal, $transpose:path,
+         $zero:ident, $load:ident, $set1:ident, $fma:ident, $add:ident, $store:ident) => {
+            pub(super) fn $name() -> Kernel<$t> {
                 const MR: usize = $mr;
                 const NV: usize = $nv;
                 const NR: usize = NV * $lanes;
-                let mut acc = [[$zero(); NV]; MR];
-                // SAFETY: the caller provides `kc` steps of both panels and
-                // a writable MR x NR tile (see `KernelFn`).
-                unsafe {
-                    for p in 0..kc {
-                        let bp = b.add(p * NR);
-                        let mut bv = [$zero(); NV];
-                        for (v, x) in bv.iter_mut().enumerate() {
-                            *x = $load(bp.add(v * $lanes));
+
+                #[target_feature(enable = "avx512f")]
+                unsafe fn run(
+                    kc: usize,
+                    a: *const $t,
+                    b: *const $t,
+                    c: *mut $t,
+                    rsc: usize,
+                    accumulate: bool,
+                ) {
+                    let mut acc = [[$zero(); NV]; MR];
+                    // SAFETY: the caller provides `kc` steps of both panels
+                    // and a writable MR x NR tile (see `KernelFn`).
+                    unsafe {
+                        for p in 0..kc {
+                            let bp = b.add(p * NR);
+                            let mut bv = [$zero(); NV];
+                            for (v, x) in bv.iter_mut().enumerate() {
+                                *x = $load(bp.add(v * $lanes));
+                            }
+                            let ap = a.add(p * MR);
+                            for (i, row) in acc.iter_mut().enumerate() {
+                                let x = $set1(*ap.add(i));
+                                for (s, &y) in row.iter_mut().zip(&bv) {
+                                    *s = $fma(x, y, *s);
+                                }
+                            }
                         }
-                        let ap = a.add(p * MR);
-                        for (i, row) in acc.iter_mut().enumerate() {
-                            let x = $set1(*ap.add(i));
-                            for (s, &y) in row.iter_mut().zip(&bv) {
-                                *s = $fma(x, y, *s);
+                        for (i, row) in acc.iter().enumerate() {
+                            for (v, &s) in row.iter().enumerate() {
+                                let out = c.add(i * rsc + v * $lanes);
+                                let s = if accumulate { $add(s, $load(out)) } else { s };
+                                $store(out, s);
                             }
                         }
                     }
-                    for (i, row) in acc.iter().enumerate() {
-                        for (v, &s) in row.iter().enumerate() {
-                            let out = c.add(i * rsc + v * $lanes);
-                            let s = if accumulate { $add(s, $load(out)) } else { s };
-                            $store(out, s);
-                        }
-                    }
+                }
+
+                let transpose8: Transpose8<$t> = $transpose;
+                Kernel {
+                    mr: MR,
+                    nr: NR,
+                    run,
+                    transpose8,
+                    isa: "avx512",
                 }
             }
         };
     }
 
-    avx512_kernel!(
-        sgemm_8x32,
-        f32,
-        __m512,
-        16,
-        8,
-        2,
-        _mm512_setzero_ps,
-        _mm512_loadu_ps,
-        _mm512_set1_ps,
-        _mm512_fmadd_ps,
-        _mm512_add_ps,
-        _mm512_storeu_ps
-    );
+    avx512_kernel!(sgemm_8x32, f32, 8 x 2);
+    avx512_kernel!(dgemm_8x16, f64, 8 x 2);
     // Narrow products (a 16-wide layer): one vector per row, more rows.
-    avx512_kernel!(
-        sgemm_16x16,
-        f32,
-        __m512,
-        16,
-        16,
-        1,
-        _mm512_setzero_ps,
-        _mm512_loadu_ps,
-        _mm512_set1_ps,
-        _mm512_fmadd_ps,
-        _mm512_add_ps,
-        _mm512_storeu_ps
-    );
-    avx512_kernel!(
-        dgemm_16x8,
-        f64,
-        __m512d,
-        8,
-        16,
-        1,
-        _mm512_setzero_pd,
-        _mm512_loadu_pd,
-        _mm512_set1_pd,
-        _mm512_fmadd_pd,
-        _mm512_add_pd,
-        _mm512_storeu_pd
-    );
-    avx512_kernel!(
-        dgemm_8x16,
-        f64,
-        __m512d,
-        8,
-        8,
-        2,
-        _mm512_setzero_pd,
-        _mm512_loadu_pd,
-        _mm512_set1_pd,
-        _mm512_fmadd_pd,
-        _mm512_add_pd,
-        _mm512_storeu_pd
-    );
+    avx512_kernel!(sgemm_16x16, f32, 16 x 1);
+    avx512_kernel!(dgemm_16x8, f64, 16 x 1);
 }
 
 /// The CPU's best instruction set among those we have kernels for, or
@@ -347,124 +335,75 @@ fn best_isa() -> &'static str {
     })
 }
 
-macro_rules! select {
-    ($n:expr, $t:ty, $portable:ident, $avx2:ident, $avx512:path, $avx512_narrow:path,
-     $neon:ident, $transpose:path,
-     [$pm:literal, $pn:literal], [$am:literal, $an:literal], [$xm:literal, $xn:literal],
-     [$ym:literal, $yn:literal], [$nm:literal, $nn:literal]) => {{
-        let isa = best_isa();
-        let (mr, nr, run): (usize, usize, KernelFn<$t>) = match isa {
-            #[cfg(target_arch = "x86_64")]
-            "avx512" if $n <= $yn => ($ym, $yn, $avx512_narrow),
-            #[cfg(target_arch = "x86_64")]
-            "avx512" => ($xm, $xn, $avx512),
-            #[cfg(target_arch = "x86_64")]
-            "avx2" => ($am, $an, $avx2),
-            #[cfg(target_arch = "aarch64")]
-            "neon" => ($nm, $nn, $neon),
-            _ => ($pm, $pn, $portable),
-        };
-        let transpose8: Transpose8<$t> = match isa {
-            #[cfg(target_arch = "x86_64")]
-            "avx512" | "avx2" => $transpose,
-            _ => transpose8_portable::<$t>,
-        };
-        Kernel {
-            mr,
-            nr,
-            run,
-            transpose8,
-            isa,
-        }
-    }};
-}
-
-/// The kernel for `f32` products with `n` columns on this CPU.
+/// The kernel for `f32` products with `n` columns on this CPU: with
+/// AVX-512, the narrow one when its tile is at least as wide as `n`.
 pub(crate) fn f32_kernel(n: usize) -> Kernel<f32> {
-    select!(
-        n,
-        f32,
-        sgemm_portable,
-        sgemm_avx2,
-        avx512::sgemm_8x32,
-        avx512::sgemm_16x16,
-        sgemm_neon,
-        avx::transpose8_f32,
-        [4, 8],
-        [6, 16],
-        [8, 32],
-        [16, 16],
-        [8, 8]
-    )
+    let _ = n; // read only by the AVX-512 choice
+    match best_isa() {
+        #[cfg(target_arch = "x86_64")]
+        "avx512" => Some(avx512::sgemm_16x16())
+            .filter(|narrow| n <= narrow.nr)
+            .unwrap_or_else(avx512::sgemm_8x32),
+        #[cfg(target_arch = "x86_64")]
+        "avx2" => sgemm_avx2(),
+        #[cfg(target_arch = "aarch64")]
+        "neon" => sgemm_neon(),
+        _ => sgemm_portable(),
+    }
 }
 
-/// The kernel for `f64` products with `n` columns on this CPU.
+/// The kernel for `f64` products with `n` columns on this CPU (as
+/// [`f32_kernel`]).
 pub(crate) fn f64_kernel(n: usize) -> Kernel<f64> {
-    select!(
-        n,
-        f64,
-        dgemm_portable,
-        dgemm_avx2,
-        avx512::dgemm_8x16,
-        avx512::dgemm_16x8,
-        dgemm_neon,
-        avx::transpose8_f64,
-        [4, 4],
-        [6, 8],
-        [8, 16],
-        [16, 8],
-        [8, 4]
-    )
+    let _ = n; // read only by the AVX-512 choice
+    match best_isa() {
+        #[cfg(target_arch = "x86_64")]
+        "avx512" => Some(avx512::dgemm_16x8())
+            .filter(|narrow| n <= narrow.nr)
+            .unwrap_or_else(avx512::dgemm_8x16),
+        #[cfg(target_arch = "x86_64")]
+        "avx2" => dgemm_avx2(),
+        #[cfg(target_arch = "aarch64")]
+        "neon" => dgemm_neon(),
+        _ => dgemm_portable(),
+    }
 }
 
-/// Every kernel of a type this CPU can run, best first (for tests).
-macro_rules! all_kernels {
-    ($name:ident, $t:ty, $select:ident, $portable:ident, [$pm:literal, $pn:literal],
-     $avx2:ident, [$am:literal, $an:literal], $transpose:path) => {
-        #[cfg(test)]
-        pub(crate) fn $name() -> Vec<Kernel<$t>> {
-            let mut all = vec![$select(usize::MAX), $select(1)];
-            #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                all.push(Kernel {
-                    mr: $am,
-                    nr: $an,
-                    run: $avx2 as KernelFn<$t>,
-                    transpose8: $transpose,
-                    isa: "avx2",
-                });
-            }
-            all.push(Kernel {
-                mr: $pm,
-                nr: $pn,
-                run: $portable as KernelFn<$t>,
-                transpose8: transpose8_portable::<$t>,
-                isa: "portable",
-            });
-            all
-        }
-    };
+/// Every kernel this CPU can run, best first (for tests): the chosen wide
+/// and narrow ones, then AVX2 (if the CPU has it) and portable.
+#[cfg(test)]
+fn runnable<T>(
+    best: fn(usize) -> Kernel<T>,
+    avx2: impl FnOnce() -> Kernel<T>,
+    portable: fn() -> Kernel<T>,
+) -> Vec<Kernel<T>> {
+    let mut all = vec![best(usize::MAX), best(1)];
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        all.push(avx2());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = avx2;
+    all.push(portable());
+    all
 }
 
-all_kernels!(
-    all_f32,
-    f32,
-    f32_kernel,
-    sgemm_portable,
-    [4, 8],
-    sgemm_avx2,
-    [6, 16],
-    avx::transpose8_f32
-);
-all_kernels!(
-    all_f64,
-    f64,
-    f64_kernel,
-    dgemm_portable,
-    [4, 4],
-    dgemm_avx2,
-    [6, 8],
-    avx::transpose8_f64
-);
+/// Every `f32` kernel this CPU can run (for tests).
+#[cfg(test)]
+pub(crate) fn all_f32() -> Vec<Kernel<f32>> {
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = sgemm_avx2;
+    #[cfg(not(target_arch = "x86_64"))]
+    let avx2 = sgemm_portable;
+    runnable(f32_kernel, avx2, sgemm_portable)
+}
+
+/// Every `f64` kernel this CPU can run (for tests).
+#[cfg(test)]
+pub(crate) fn all_f64() -> Vec<Kernel<f64>> {
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = dgemm_avx2;
+    #[cfg(not(target_arch = "x86_64"))]
+    let avx2 = dgemm_portable;
+    runnable(f64_kernel, avx2, dgemm_portable)
+}

@@ -111,16 +111,7 @@ pub(crate) fn gemm<T: Scalar>(
         "gemm: an operand is smaller than its sizes and strides say"
     );
     let kern = T::gemm_kernel(n);
-    let a = View {
-        ptr: a.as_ptr(),
-        rs: rsa,
-        cs: csa,
-    };
-    let b = View {
-        ptr: b.as_ptr(),
-        rs: rsb,
-        cs: csb,
-    };
+    let (a, b) = (View::new(a, [rsa, csa]), View::new(b, [rsb, csb]));
     let out = Out(c.as_mut_ptr().cast::<T>());
 
     let by_rows = m >= n;
@@ -316,24 +307,52 @@ mod tests {
         c
     }
 
-    fn check<T: Scalar>(m: usize, k: usize, n: usize, ta: bool, tb: bool, rng: &mut StdRng) {
-        let a: Vec<T> = (0..m * k)
-            .map(|_| T::from_f64_lossy(rng.random_range(-1.0..1.0)))
-            .collect();
-        let b: Vec<T> = (0..k * n)
-            .map(|_| T::from_f64_lossy(rng.random_range(-1.0..1.0)))
-            .collect();
+    /// Random `m x k` and `k x n` operands, stored transposed where asked,
+    /// their strides, and their product by the definition.
+    struct Problem<T> {
+        a: Vec<T>,
+        b: Vec<T>,
+        sa: [usize; 2],
+        sb: [usize; 2],
+        expect: Vec<f64>,
+    }
+
+    fn problem<T: Scalar>(
+        [m, k, n]: [usize; 3],
+        [ta, tb]: [bool; 2],
+        rng: &mut StdRng,
+    ) -> Problem<T> {
+        let mut random = |len: usize| -> Vec<T> {
+            (0..len)
+                .map(|_| T::from_f64_lossy(rng.random_range(-1.0..1.0)))
+                .collect()
+        };
+        let (a, b) = (random(m * k), random(k * n));
         let sa = if ta { [1, m] } else { [k, 1] };
         let sb = if tb { [1, k] } else { [n, 1] };
+        let expect = reference(m, k, n, &wide(&a), sa, &wide(&b), sb);
+        Problem {
+            a,
+            b,
+            sa,
+            sb,
+            expect,
+        }
+    }
+
+    fn wide<T: Scalar>(v: &[T]) -> Vec<f64> {
+        v.iter().map(|x| x.to_f64_lossy()).collect()
+    }
+
+    fn check<T: Scalar>(m: usize, k: usize, n: usize, ta: bool, tb: bool, rng: &mut StdRng) {
+        let p = problem::<T>([m, k, n], [ta, tb], rng);
         // Garbage in `c` first: the product overwrites it.
         let mut c = vec![MaybeUninit::new(T::from_f64_lossy(f64::NAN)); m * n];
-        gemm(m, k, n, &a, sa, &b, sb, &mut c);
+        gemm(m, k, n, &p.a, p.sa, &p.b, p.sb, &mut c);
         // SAFETY: `gemm` initialises every element (and these were anyway).
         let c: Vec<T> = c.into_iter().map(|x| unsafe { x.assume_init() }).collect();
-        let wide = |v: &[T]| v.iter().map(|x| x.to_f64_lossy()).collect::<Vec<_>>();
-        let expect = reference(m, k, n, &wide(&a), sa, &wide(&b), sb);
         let tol = if T::NAME == "f32" { 1e-4 } else { 1e-12 } * (k as f64).sqrt();
-        for (idx, (x, y)) in wide(&c).iter().zip(&expect).enumerate() {
+        for (idx, (x, y)) in wide(&c).iter().zip(&p.expect).enumerate() {
             assert!(
                 (x - y).abs() <= tol,
                 "{} {m}x{k}x{n} ta={ta} tb={tb}: c[{idx}] = {x}, expected {y}",
@@ -375,31 +394,13 @@ mod tests {
     fn check_kernels<T: Scalar>(kernels: Vec<Kernel<T>>, ta: bool, tb: bool) {
         let mut rng = StdRng::seed_from_u64(12);
         let (m, k, n) = (29, 70, 41);
-        let a: Vec<T> = (0..m * k)
-            .map(|_| T::from_f64_lossy(rng.random_range(-1.0..1.0)))
-            .collect();
-        let b: Vec<T> = (0..k * n)
-            .map(|_| T::from_f64_lossy(rng.random_range(-1.0..1.0)))
-            .collect();
-        let sa = if ta { [1, m] } else { [k, 1] };
-        let sb = if tb { [1, k] } else { [n, 1] };
-        let wide = |v: &[T]| v.iter().map(|x| x.to_f64_lossy()).collect::<Vec<_>>();
-        let expect = reference(m, k, n, &wide(&a), sa, &wide(&b), sb);
+        let p = problem::<T>([m, k, n], [ta, tb], &mut rng);
+        let (av, bv) = (View::new(&p.a, p.sa), View::new(&p.b, p.sb));
         for kern in kernels {
             let mut c = vec![T::from_f64_lossy(f64::NAN); m * n];
-            let av = View {
-                ptr: a.as_ptr(),
-                rs: sa[0],
-                cs: sa[1],
-            };
-            let bv = View {
-                ptr: b.as_ptr(),
-                rs: sb[0],
-                cs: sb[1],
-            };
-            // SAFETY: sizes and strides describe the vectors above.
+            // SAFETY: sizes and strides describe the vectors of `p`.
             unsafe { blocked(&kern, m, k, n, av, bv, c.as_mut_ptr(), n) };
-            for (x, y) in wide(&c).iter().zip(&expect) {
+            for (x, y) in wide(&c).iter().zip(&p.expect) {
                 assert!((x - y).abs() < 1e-4, "{} {}: {x} vs {y}", T::NAME, kern.isa);
             }
         }

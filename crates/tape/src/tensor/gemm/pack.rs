@@ -26,6 +26,15 @@ unsafe impl<T: Sync> Send for View<T> {}
 unsafe impl<T: Sync> Sync for View<T> {}
 
 impl<T> View<T> {
+    /// The matrix in `data` with `[row, column]` strides.
+    pub(crate) fn new(data: &[T], [rs, cs]: [usize; 2]) -> Self {
+        View {
+            ptr: data.as_ptr(),
+            rs,
+            cs,
+        }
+    }
+
     /// The view starting at element `(i, j)`.
     pub(crate) fn offset(self, i: usize, j: usize) -> Self {
         View {
